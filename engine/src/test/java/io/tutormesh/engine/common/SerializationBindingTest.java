@@ -1,0 +1,61 @@
+package io.tutormesh.engine.common;
+
+import static io.tutormesh.engine.TestSupport.validStudent;
+import static io.tutormesh.engine.TestSupport.validTutor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tutormesh.engine.TestSupport;
+import io.tutormesh.engine.student.StudentEntity;
+import io.tutormesh.engine.tutor.TutorEntity;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** serialization.conf binds our marker to Jackson CBOR, and the replies (not checked by the behavior testkit) survive it. */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SerializationBindingTest {
+
+  private static final Instant AT = Instant.parse("2026-11-28T09:00:00.123456Z");
+
+  @JUnit5TestKit
+  final ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(TestSupport.testKitConfig()).build();
+
+  static Stream<CborSerializable> messages() {
+    return Stream.of(
+        Rejection.invalid("subjects[0].levels[1]", "a | b"),
+        new TutorEntity.TutorSummary("t1", validTutor(), new TutorEntity.Rating(4.25, 8), TutorEntity.Presence.OFFLINE,
+            AT, AT),
+        new TutorEntity.TutorSummary("t1", TestSupport.tutorWithBio(null), TutorEntity.Rating.NONE,
+            TutorEntity.Presence.ONLINE, AT, AT),
+        new TutorEntity.TutorRegistered("t1", validTutor(), AT),
+        new TutorEntity.Unregistered(),
+        new StudentEntity.StudentSummary("s1", validStudent(), AT, AT),
+        new StudentEntity.StudentProfileUpdated("s1", validStudent(), AT),
+        new StudentEntity.Unregistered());
+  }
+
+  @ParameterizedTest
+  @MethodSource("messages")
+  void everyMessageTravelsAsJacksonCborAndComesBackEqual(CborSerializable message) throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+
+    assertThat(serialization.findSerializerFor(message)).isInstanceOf(JacksonCborSerializer.class);
+
+    byte[] bytes = serialization.serialize(message).get();
+    int id = serialization.findSerializerFor(message).identifier();
+    String manifest = Serializers.manifestFor(serialization.findSerializerFor(message), message);
+    assertThat(serialization.deserialize(bytes, id, manifest).get()).isEqualTo(message);
+  }
+}
