@@ -1,0 +1,71 @@
+package io.tutormesh.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.tutormesh.persistence.testing.SharedCassandra;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedCassandraTest {
+
+  private static final List<String> TABLES = List.of(
+      "messages", "tag_views", "tag_write_progress", "tag_scanning", "metadata",
+      "all_persistence_ids", "snapshots", "offset_store", "projection_management");
+
+  private final SharedCassandra cassandra = SharedCassandra.get();
+
+  @Test
+  void answersCqlOnLoopback() {
+    Row row = cassandra.session().execute("SELECT release_version FROM system.local").one();
+
+    assertThat(row).isNotNull();
+    assertThat(row.getString("release_version")).startsWith("5.0.");
+    assertThat(cassandra.contactPoint().getAddress().isLoopbackAddress()).isTrue();
+  }
+
+  @Test
+  void schemaHoldsThePluginAndProjectionTables() {
+    assertThat(tables()).containsAll(TABLES);
+  }
+
+  @Test
+  void applyingTheSchemaAgainChangesNothing() {
+    List<String> before = tables();
+
+    assertThatCode(() -> CassandraSchema.apply(cassandra.session(), cassandra.keyspace(),
+        CassandraSchema.SINGLE_NODE_REPLICATION)).doesNotThrowAnyException();
+
+    assertThat(tables()).containsExactlyInAnyOrderElementsOf(before);
+  }
+
+  @Test
+  void secondServerOnTheSameDataFailsFast() {
+    long started = System.nanoTime();
+
+    assertThatThrownBy(() -> EmbeddedCassandra.start(
+        cassandra.home().getParent(), Duration.ofSeconds(60)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already in use")
+        .hasMessageContaining(cassandra.home().toString());
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    // ...and the running one is untouched.
+    assertThat(cassandra.session().execute("SELECT now() FROM system.local").one()).isNotNull();
+  }
+
+  private List<String> tables() {
+    return cassandra.session()
+        .execute(SimpleStatement.newInstance(
+            "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+            cassandra.keyspace()))
+        .all()
+        .stream()
+        .map(row -> row.getString("table_name"))
+        .collect(Collectors.toList());
+  }
+}
