@@ -1,0 +1,276 @@
+package io.tutormesh.gateway;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.tutormesh.engine.catalog.Catalog;
+import io.tutormesh.engine.student.StudentEntity;
+import io.tutormesh.engine.tutor.TutorEntity;
+import io.tutormesh.gateway.auth.JwtAuth;
+import io.tutormesh.gateway.http.ApiContext;
+import io.tutormesh.gateway.http.HttpApi;
+import io.tutormesh.gateway.ws.WsServer;
+import io.tutormesh.persistence.CassandraSchema;
+import io.tutormesh.persistence.EmbeddedCassandra;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Tutormesh node: Cassandra (embedded or configured), the schema, the ActorSystem with its
+ * cluster and sharded entities, the REST server and the WebSocket server. {@link #start} returns
+ * when the node is ready; {@link #stop} takes it down in order, the embedded Cassandra last.
+ */
+public final class Node {
+
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+  private static final String SYSTEM_NAME = "tutormesh";
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+  private final NodeSettings settings;
+  private final ActorSystem<Void> system;
+  private final EmbeddedCassandra embedded;
+  private final ServerBinding http;
+  private final WsServer ws;
+  private final Metrics metrics;
+
+  private Node(
+      NodeSettings settings, ActorSystem<Void> system, EmbeddedCassandra embedded, ServerBinding http, WsServer ws, Metrics metrics) {
+    this.settings = settings;
+    this.system = system;
+    this.embedded = embedded;
+    this.http = http;
+    this.ws = ws;
+    this.metrics = metrics;
+  }
+
+  /** Starts a node from a resolved configuration and waits until it is ready. */
+  public static Node start(Config config) throws Exception {
+    NodeSettings settings = NodeSettings.from(config);
+    JwtAuth auth = jwtAuth(settings);
+    EmbeddedCassandra embedded = null;
+    ActorSystem<Void> system = null;
+    WsServer ws = null;
+    Metrics metrics = new Metrics();
+    try {
+      List<InetSocketAddress> contactPoints = settings.contactPoints();
+      if (settings.embeddedCassandra()) {
+        log.info("No CASSANDRA_CONTACT_POINTS: starting the embedded Cassandra in {}", settings.dataDir().toAbsolutePath());
+        embedded =
+            EmbeddedCassandra.start(
+                settings.dataDir(),
+                EmbeddedCassandra.Options.defaults()
+                    .withStartTimeout(settings.embeddedStartTimeout())
+                    .withHeap("256m", settings.embeddedHeap()));
+        contactPoints = List.of(embedded.contactPoint());
+      }
+      if (settings.applySchema()) {
+        try (CqlSession session = CassandraSchema.connect(contactPoints, settings.localDatacenter())) {
+          CassandraSchema.apply(session, settings.keyspace(), settings.replication());
+        }
+      }
+
+      system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, withRuntimeSettings(config, settings, contactPoints));
+      joinCluster(system, settings);
+      TutorEntity.init(system);
+      StudentEntity.init(system);
+
+      ApiContext context =
+          new ApiContext(
+              system, ClusterSharding.get(system), auth, metrics, settings.askTimeout(), settings.maxBodyBytes());
+      ActorSystem<Void> sys = system;
+      HttpApi api =
+          new HttpApi(
+              context,
+              Catalog.fromConfig(config),
+              settings.devMode(),
+              settings.devTokenTtl(),
+              () -> readiness(sys, settings.cassandraProbeTimeout()));
+      ServerBinding binding =
+          Http.get(system)
+              .newServerAt(settings.httpInterface(), settings.httpPort())
+              .bind(api.route())
+              .toCompletableFuture()
+              .get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+      ws =
+          new WsServer(
+              new WsServer.Settings(
+                  settings.wsInterface(), settings.wsPort(), settings.maxFrameBytes(), settings.wsIdleTimeout(), settings.wsStopTimeout()),
+              container -> {});
+      ws.start();
+
+      Node node = new Node(settings, system, embedded, binding, ws, metrics);
+      node.registerShutdownTasks();
+      node.awaitReady();
+      log.info("tutormesh ready http={} ws={}", node.httpPort(), node.wsPort());
+      return node;
+    } catch (Exception | Error e) {
+      log.error("Node start failed: {}", e.toString());
+      stopQuietly(ws);
+      if (system != null) {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      metrics.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  public int httpPort() {
+    return http.localAddress().getPort();
+  }
+
+  public int wsPort() {
+    return ws.port();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public NodeSettings settings() {
+    return settings;
+  }
+
+  /** Coordinated shutdown, then (when this node started it) the embedded Cassandra. Idempotent. */
+  public void stop() {
+    try {
+      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("ActorSystem did not stop cleanly: {}", e.toString());
+    } finally {
+      metrics.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  /** Completes when the ActorSystem has terminated, for whatever reason. */
+  public CompletionStage<Done> whenTerminated() {
+    return system.getWhenTerminated();
+  }
+
+  private void registerShutdownTasks() {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceUnbind(),
+        "stop-websockets",
+        () -> CompletableFuture.supplyAsync(() -> {
+          stopQuietly(ws);
+          return Done.getInstance();
+        }));
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceUnbind(),
+        "unbind-http",
+        () -> http.unbind().thenApply(unbound -> Done.getInstance()));
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceRequestsDone(),
+        "drain-http",
+        () -> http.terminate(Duration.ofSeconds(5)).thenApply(terminated -> Done.getInstance()));
+  }
+
+  private void awaitReady() throws Exception {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    Optional<String> notReady = Optional.of("not checked yet");
+    CompletableFuture<Done> up = new CompletableFuture<>();
+    org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
+        .registerOnMemberUp(() -> up.complete(Done.getInstance()));
+    up.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    while (System.nanoTime() < deadline) {
+      notReady = readiness(system, settings.cassandraProbeTimeout()).toCompletableFuture().get();
+      if (notReady.isEmpty()) {
+        return;
+      }
+      log.info("Not ready yet: {}", notReady.get());
+      TimeUnit.MILLISECONDS.sleep(500); // start-up polling, not a test wait
+    }
+    throw new IllegalStateException("node not ready within " + READY_TIMEOUT + ": " + notReady.orElse(""));
+  }
+
+  /** Empty when this member is Up and Cassandra answers; otherwise why not. */
+  static CompletionStage<Optional<String>> readiness(ActorSystem<?> system, Duration probeTimeout) {
+    if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+      return CompletableFuture.completedFuture(Optional.of("cluster member is not Up"));
+    }
+    return CassandraSessionRegistry.get(system)
+        .sessionFor("pekko.persistence.cassandra")
+        .selectOne("SELECT release_version FROM system.local")
+        .toCompletableFuture()
+        .orTimeout(probeTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((row, error) -> error == null ? Optional.<String>empty() : Optional.of("Cassandra is not reachable"));
+  }
+
+  private static void joinCluster(ActorSystem<?> system, NodeSettings settings) {
+    Cluster cluster = Cluster.get(system);
+    if (settings.seedNodes().isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+  }
+
+  /** The configuration the ActorSystem runs with: contact points and seed nodes are decided here. */
+  static Config withRuntimeSettings(Config config, NodeSettings settings, List<InetSocketAddress> contactPoints) {
+    List<String> cassandra = contactPoints.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList();
+    List<String> seeds =
+        settings.seedNodes().stream().map(a -> "pekko://" + SYSTEM_NAME + "@" + a.getHostString() + ":" + a.getPort()).toList();
+    return ConfigFactory.empty()
+        .withValue("datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(cassandra))
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
+        .withFallback(config);
+  }
+
+  private static JwtAuth jwtAuth(NodeSettings settings) {
+    String secret = settings.jwtSecret();
+    if (secret.isEmpty()) {
+      if (!settings.devMode()) {
+        throw new IllegalStateException("TUTORMESH_JWT_SECRET is required outside dev mode (at least 32 bytes)");
+      }
+      byte[] random = new byte[32];
+      new SecureRandom().nextBytes(random);
+      secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+      log.warn("Dev mode: no TUTORMESH_JWT_SECRET set, so a random one was made up; tokens will not survive a restart");
+    }
+    if (secret.getBytes(StandardCharsets.UTF_8).length < JwtAuth.MIN_SECRET_BYTES) {
+      throw new IllegalStateException("TUTORMESH_JWT_SECRET must be at least " + JwtAuth.MIN_SECRET_BYTES + " bytes");
+    }
+    return JwtAuth.fromSecret(secret, settings.jwtClockSkew());
+  }
+
+  private static void stopQuietly(WsServer ws) {
+    if (ws == null) {
+      return;
+    }
+    try {
+      ws.stop();
+    } catch (Exception e) {
+      log.warn("WebSocket server did not stop cleanly: {}", e.toString());
+    }
+  }
+}

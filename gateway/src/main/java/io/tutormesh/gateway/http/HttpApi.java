@@ -1,0 +1,42 @@
+package io.tutormesh.gateway.http;
+
+import io.tutormesh.engine.catalog.Catalog;
+import io.tutormesh.gateway.catalog.CatalogRoutes;
+import io.tutormesh.gateway.student.StudentRoutes;
+import io.tutormesh.gateway.tutor.TutorRoutes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** The whole REST surface: operations at the root, the API under `/v1`, problem+json for the rest. */
+public final class HttpApi extends AllDirectives {
+
+  private final Route route;
+
+  public HttpApi(
+      ApiContext context,
+      Catalog catalog,
+      boolean devMode,
+      Duration devTokenTtl,
+      Supplier<CompletionStage<Optional<String>>> readiness) {
+    List<Route> v1 = new ArrayList<>();
+    if (devMode) {
+      v1.add(new DevRoutes(context, devTokenTtl).route());
+    }
+    v1.add(new CatalogRoutes(context, catalog).route());
+    v1.add(new TutorRoutes(context).route());
+    v1.add(new StudentRoutes(context).route());
+    Route ops = new OpsRoutes(context, readiness).route();
+    this.route =
+        ProblemHandlers.sealed(() -> concat(ops, pathPrefix("v1", () -> concat(v1.get(0), v1.subList(1, v1.size()).toArray(Route[]::new)))));
+  }
+
+  public Route route() {
+    return route;
+  }
+}

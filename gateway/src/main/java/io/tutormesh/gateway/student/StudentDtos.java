@@ -1,0 +1,34 @@
+package io.tutormesh.gateway.student;
+
+import io.tutormesh.engine.student.StudentEntity;
+import java.time.Instant;
+import java.util.List;
+
+/** The student resource on the wire, mapped explicitly to and from the engine's records. */
+public final class StudentDtos {
+  private StudentDtos() {}
+
+  /** `PUT /v1/students/{id}`. */
+  public record ProfileRequest(String displayName, String level, List<String> languages, String timezone) {
+    StudentEntity.StudentProfile toProfile() {
+      return new StudentEntity.StudentProfile(displayName, level, languages, timezone);
+    }
+  }
+
+  /** `GET /v1/students/{id}` and the answer to a PUT. */
+  public record Student(
+      String studentId,
+      String displayName,
+      String level,
+      List<String> languages,
+      String timezone,
+      Instant createdAt,
+      Instant updatedAt) {
+
+    static Student of(StudentEntity.StudentSummary s) {
+      StudentEntity.StudentProfile p = s.profile();
+      return new Student(
+          s.studentId(), p.displayName(), p.level(), p.languages(), p.timezone(), s.createdAt(), s.updatedAt());
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.tutormesh.gateway.tutor;
+
+import io.tutormesh.engine.tutor.TutorEntity;
+import io.tutormesh.gateway.http.Problem;
+import io.tutormesh.gateway.http.ProblemException;
+import java.time.Instant;
+import java.util.List;
+
+/** The tutor resource on the wire, mapped explicitly to and from the engine's records. */
+public final class TutorDtos {
+  private TutorDtos() {}
+
+  public record Subject(String subject, List<String> levels) {}
+
+  /** `PUT /v1/tutors/{id}`. */
+  public record ProfileRequest(
+      String displayName,
+      List<Subject> subjects,
+      List<String> languages,
+      Long rateCents,
+      String currency,
+      String timezone,
+      String bio) {
+
+    TutorEntity.TutorProfile toProfile() {
+      if (rateCents == null) {
+        throw new ProblemException(Problem.badRequest("rateCents", "is required"));
+      }
+      List<TutorEntity.SubjectOffer> offers =
+          subjects == null
+              ? null
+              : subjects.stream()
+                  .map(s -> s == null ? null : new TutorEntity.SubjectOffer(s.subject(), s.levels()))
+                  .toList();
+      return new TutorEntity.TutorProfile(displayName, offers, languages, rateCents, currency, timezone, bio);
+    }
+  }
+
+  public record Rating(Double average, int count) {}
+
+  /** `GET /v1/tutors/{id}` and the answer to a PUT. */
+  public record Tutor(
+      String tutorId,
+      String displayName,
+      List<Subject> subjects,
+      List<String> languages,
+      long rateCents,
+      String currency,
+      String timezone,
+      String bio,
+      Rating rating,
+      String presence,
+      Instant createdAt,
+      Instant updatedAt) {
+
+    static Tutor of(TutorEntity.TutorSummary s) {
+      TutorEntity.TutorProfile p = s.profile();
+      return new Tutor(
+          s.tutorId(),
+          p.displayName(),
+          p.subjects().stream().map(o -> new Subject(o.subject(), o.levels())).toList(),
+          p.languages(),
+          p.rateCents(),
+          p.currency(),
+          p.timezone(),
+          p.bio(),
+          new Rating(s.rating().count() == 0 ? null : s.rating().average(), s.rating().count()),
+          s.presence().name(),
+          s.createdAt(),
+          s.updatedAt());
+    }
+  }
+}

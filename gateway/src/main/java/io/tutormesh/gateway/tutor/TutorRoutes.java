@@ -1,0 +1,54 @@
+package io.tutormesh.gateway.tutor;
+
+import io.tutormesh.engine.tutor.TutorEntity;
+import io.tutormesh.gateway.auth.Role;
+import io.tutormesh.gateway.http.ApiContext;
+import io.tutormesh.gateway.http.ApiDirectives;
+import java.time.Duration;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** `/v1/tutors/{id}`: a tutor's public profile; written by that tutor (or an admin). */
+public final class TutorRoutes extends ApiDirectives {
+
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+
+  public TutorRoutes(ApiContext context) {
+    super(context);
+    this.sharding = context.sharding();
+    this.askTimeout = context.askTimeout();
+  }
+
+  public Route route() {
+    return pathPrefix("tutors", () -> path(PathMatchers.segment(), this::tutor));
+  }
+
+  private Route tutor(String id) {
+    return endpoint("/v1/tutors/{id}", () -> authenticated(who -> validId("id", id, () -> concat(
+        get(() -> getTutor(id)),
+        put(() -> authorize(who.mayWriteAs(Role.TUTOR, id), "only this tutor or an admin may write it", () -> putTutor(id)))))));
+  }
+
+  private Route getTutor(String id) {
+    return reply(
+        200,
+        sharding.entityRefFor(TutorEntity.ENTITY_KEY, id).askWithStatus(TutorEntity.GetTutor::new, askTimeout),
+        TutorDtos.Tutor::of);
+  }
+
+  private Route putTutor(String id) {
+    return jsonBody(
+        TutorDtos.ProfileRequest.class,
+        body -> {
+          TutorEntity.TutorProfile profile = body.toProfile();
+          return reply(
+              200,
+              sharding
+                  .entityRefFor(TutorEntity.ENTITY_KEY, id)
+                  .askWithStatus(replyTo -> new TutorEntity.UpdateProfile(profile, replyTo), askTimeout),
+              TutorDtos.Tutor::of);
+        });
+  }
+}

@@ -1,0 +1,45 @@
+package io.tutormesh.gateway.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.tutormesh.gateway.Node;
+import io.tutormesh.persistence.testing.SharedCassandra;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Nodes for integration tests: every node of a test JVM uses the one shared embedded Cassandra
+ * (schema applied once) and picks free ports for HTTP, WebSockets and remoting.
+ */
+public final class TestNodes {
+
+  public static final String JWT_SECRET = "integration-test-secret-integration-test-secret";
+
+  private TestNodes() {}
+
+  public static Node start() throws Exception {
+    return start(Map.of());
+  }
+
+  public static Node start(Map<String, Object> overrides) throws Exception {
+    return Node.start(config(overrides));
+  }
+
+  public static Config config(Map<String, Object> overrides) {
+    SharedCassandra cassandra = SharedCassandra.get();
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("tutormesh.http.interface", "127.0.0.1");
+    settings.put("tutormesh.http.port", 0);
+    settings.put("tutormesh.ws.interface", "127.0.0.1");
+    settings.put("tutormesh.ws.port", 0);
+    settings.put("tutormesh.cluster.port", 0);
+    settings.put("tutormesh.cluster.seed-nodes", "");
+    settings.put("tutormesh.cassandra.contact-points", cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort());
+    settings.put("tutormesh.cassandra.keyspace", cassandra.keyspace());
+    settings.put("tutormesh.cassandra.apply-schema", false);
+    settings.put("tutormesh.jwt.secret", JWT_SECRET);
+    settings.put("tutormesh.dev-mode", true);
+    settings.putAll(overrides);
+    return ConfigFactory.load(ConfigFactory.parseMap(settings).withFallback(ConfigFactory.defaultApplication()));
+  }
+}
