@@ -3,6 +3,11 @@ package io.tutormesh.engine.student;
 import io.tutormesh.engine.catalog.ProfileRules;
 import io.tutormesh.engine.common.CborSerializable;
 import io.tutormesh.engine.common.Rejection;
+import io.tutormesh.engine.matching.InstantRequest;
+import io.tutormesh.engine.matching.InstantRequestRules;
+import io.tutormesh.engine.matching.MatchingSettings;
+import io.tutormesh.engine.session.SessionEntity;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +64,14 @@ public final class StudentEntity
 
   // --- commands ---
 
-  public sealed interface Command extends CborSerializable permits UpdateProfile, GetStudent {}
+  /** Where the student's messages go: sharded sessions in a node, a fake in unit tests. */
+  public interface Links {
+    void session(String sessionId, SessionEntity.Command command);
+
+    Links NONE = (sessionId, command) -> {};
+  }
+
+  public sealed interface Command extends CborSerializable {}
 
   /** Registers the student (first time) or replaces the profile. Answers the new summary. */
   public record UpdateProfile(StudentProfile profile, ActorRef<StatusReply<StudentSummary>> replyTo)
@@ -67,9 +79,20 @@ public final class StudentEntity
 
   public record GetStudent(ActorRef<StatusReply<StudentSummary>> replyTo) implements Command {}
 
+  /**
+   * Opens an instant request (at most one at a time) and starts its session, which answers
+   * `replyTo` once dispatch has begun (MATCHING) or refuses it (e.g. cannot pay).
+   */
+  public record RequestInstantTutor(
+      String sessionId, InstantRequest request, ActorRef<StatusReply<SessionEntity.SessionSummary>> replyTo)
+      implements Command {}
+
+  /** From the session: the request is no longer open (matched, cancelled, no tutor, refused). */
+  public record CloseInstantRequest(String sessionId) implements Command {}
+
   // --- events ---
 
-  public sealed interface Event extends CborSerializable permits StudentRegistered, StudentProfileUpdated {
+  public sealed interface Event extends CborSerializable {
     String studentId();
 
     Instant at();
@@ -78,6 +101,11 @@ public final class StudentEntity
   public record StudentRegistered(String studentId, StudentProfile profile, Instant at) implements Event {}
 
   public record StudentProfileUpdated(String studentId, StudentProfile profile, Instant at) implements Event {}
+
+  public record InstantRequestOpened(String studentId, String sessionId, InstantRequest request, Instant at)
+      implements Event {}
+
+  public record InstantRequestClosed(String studentId, String sessionId, Instant at) implements Event {}
 
   // --- state, one class per lifecycle step ---
 
@@ -89,10 +117,25 @@ public final class StudentEntity
     }
   }
 
-  public record Registered(StudentProfile profile, Instant createdAt, Instant updatedAt) implements State {
+  /** A student with a profile, and the instant request it has open (if any). */
+  public record Registered(
+      StudentProfile profile, Instant createdAt, Instant updatedAt, String openInstantSessionId, Instant openInstantAt)
+      implements State {
+
+    public Registered(StudentProfile profile, Instant createdAt, Instant updatedAt) {
+      this(profile, createdAt, updatedAt, null, null);
+    }
 
     Registered updated(StudentProfileUpdated event) {
-      return new Registered(event.profile(), createdAt, event.at());
+      return new Registered(event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt);
+    }
+
+    Registered opened(InstantRequestOpened event) {
+      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at());
+    }
+
+    Registered closed(InstantRequestClosed event) {
+      return new Registered(profile, createdAt, updatedAt, null, null);
     }
 
     StudentSummary summary(String studentId) {
@@ -103,13 +146,23 @@ public final class StudentEntity
   // --- wiring ---
 
   public static void init(ActorSystem<?> system) {
+    init(system, Links.NONE);
+  }
+
+  public static void init(ActorSystem<?> system, Links links) {
     ProfileRules rules = ProfileRules.fromConfig(system.settings().config());
+    MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, Clock.systemUTC())));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, Clock.systemUTC())));
   }
 
   public static Behavior<Command> create(String studentId, ProfileRules rules, Clock clock) {
-    return new StudentEntity(studentId, rules, clock);
+    return new StudentEntity(studentId, rules, null, Links.NONE, clock);
+  }
+
+  public static Behavior<Command> create(
+      String studentId, ProfileRules rules, MatchingSettings matching, Links links, Clock clock) {
+    return new StudentEntity(studentId, rules, matching, links, clock);
   }
 
   /** The tag every event of this student carries. */
@@ -119,12 +172,20 @@ public final class StudentEntity
 
   private final String studentId;
   private final ProfileRules rules;
+  private final InstantRequestRules requestRules;
+  private final Duration staleRequestAfter;
+  private final Links links;
   private final Clock clock;
 
-  private StudentEntity(String studentId, ProfileRules rules, Clock clock) {
+  private StudentEntity(String studentId, ProfileRules rules, MatchingSettings matching, Links links, Clock clock) {
     super(PersistenceId.of(ENTITY_KEY.name(), studentId));
     this.studentId = studentId;
     this.rules = rules;
+    this.requestRules = matching == null ? null : new InstantRequestRules(rules, matching);
+    // A request still open this long after it was opened lost its session (a crash between the
+    // two writes): it no longer blocks a new one.
+    this.staleRequestAfter = matching == null ? Duration.ZERO : matching.requestTimeout().multipliedBy(2);
+    this.links = links;
     this.clock = clock;
   }
 
@@ -138,10 +199,14 @@ public final class StudentEntity
     CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
     builder.forStateType(Unregistered.class)
         .onCommand(UpdateProfile.class, this::register)
-        .onCommand(GetStudent.class, this::notFound);
+        .onCommand(GetStudent.class, this::notFound)
+        .onCommand(RequestInstantTutor.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("create the student profile first (PUT /v1/students/" + studentId + ")")))
+        .onCommand(CloseInstantRequest.class, command -> Effect().noReply());
     builder.forStateType(Registered.class)
         .onCommand(UpdateProfile.class, this::update)
-        .onCommand(GetStudent.class, this::get);
+        .onCommand(GetStudent.class, this::get)
+        .onCommand(RequestInstantTutor.class, this::requestInstant)
+        .onCommand(CloseInstantRequest.class, this::closeInstant);
     return builder.build();
   }
 
@@ -169,6 +234,39 @@ public final class StudentEntity
         .thenReply(command.replyTo(), this::summaryOf);
   }
 
+  // --- instant requests: at most one open at a time ---
+
+  private ReplyEffect<Event, State> requestInstant(Registered state, RequestInstantTutor command) {
+    if (requestRules == null) {
+      return reject(command.replyTo(), Rejection.internal("instant requests are not enabled"));
+    }
+    Optional<Rejection> rejection = requestRules.validate(command.request());
+    if (rejection.isPresent()) {
+      return reject(command.replyTo(), rejection.get());
+    }
+    if (state.openInstantSessionId() != null && !command.sessionId().equals(state.openInstantSessionId())
+        && clock.instant().isBefore(state.openInstantAt().plus(staleRequestAfter))) {
+      return reject(command.replyTo(), Rejection.conflict("an instant request is already open: session " + state.openInstantSessionId()));
+    }
+    String currency = rules.catalog().currency();
+    SessionEntity.StartInstant start = new SessionEntity.StartInstant(studentId, command.request(), currency, command.replyTo());
+    if (command.sessionId().equals(state.openInstantSessionId())) {
+      links.session(command.sessionId(), start);
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new InstantRequestOpened(studentId, command.sessionId(), command.request(), clock.instant()))
+        .thenRun(s -> links.session(command.sessionId(), start))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> closeInstant(Registered state, CloseInstantRequest command) {
+    if (!command.sessionId().equals(state.openInstantSessionId())) {
+      return Effect().noReply();
+    }
+    return Effect().persist(new InstantRequestClosed(studentId, command.sessionId(), clock.instant())).thenNoReply();
+  }
+
   private ReplyEffect<Event, State> notFound(Unregistered state, GetStudent command) {
     return reject(command.replyTo(), Rejection.notFound("student " + studentId + " not found"));
   }
@@ -177,7 +275,7 @@ public final class StudentEntity
     return Effect().reply(command.replyTo(), StatusReply.success(state.summary(studentId)));
   }
 
-  private ReplyEffect<Event, State> reject(ActorRef<StatusReply<StudentSummary>> replyTo, Rejection rejection) {
+  private <T> ReplyEffect<Event, State> reject(ActorRef<StatusReply<T>> replyTo, Rejection rejection) {
     return Effect().reply(replyTo, StatusReply.error(rejection.toMessage()));
   }
 
@@ -192,7 +290,10 @@ public final class StudentEntity
   public EventHandler<State, Event> eventHandler() {
     EventHandlerBuilder<State, Event> builder = newEventHandlerBuilder();
     builder.forStateType(Unregistered.class).onEvent(StudentRegistered.class, Unregistered::registered);
-    builder.forStateType(Registered.class).onEvent(StudentProfileUpdated.class, Registered::updated);
+    builder.forStateType(Registered.class)
+        .onEvent(StudentProfileUpdated.class, Registered::updated)
+        .onEvent(InstantRequestOpened.class, Registered::opened)
+        .onEvent(InstantRequestClosed.class, Registered::closed);
     return builder.build();
   }
 

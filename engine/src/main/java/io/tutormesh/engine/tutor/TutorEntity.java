@@ -3,16 +3,30 @@ package io.tutormesh.engine.tutor;
 import io.tutormesh.engine.catalog.ProfileRules;
 import io.tutormesh.engine.common.CborSerializable;
 import io.tutormesh.engine.common.Rejection;
+import io.tutormesh.engine.matching.AvailabilityEvent;
+import io.tutormesh.engine.matching.MatchPool;
+import io.tutormesh.engine.matching.MatchingSettings;
+import io.tutormesh.engine.matching.Offer;
+import io.tutormesh.engine.matching.TutorCard;
+import io.tutormesh.engine.session.SessionEntity;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -77,6 +91,7 @@ public final class TutorEntity
     }
   }
 
+  /** ONLINE = available for offers; BUSY = in a session; AWAY = connected but not taking offers. */
   public enum Presence { ONLINE, AWAY, BUSY, OFFLINE }
 
   public record TutorSummary(
@@ -87,18 +102,101 @@ public final class TutorEntity
       Instant createdAt,
       Instant updatedAt) implements CborSerializable {}
 
+  /** The answer to a presence command: where the tutor stands now. */
+  public record PresenceState(Presence presence, boolean suspended, String activeSessionId) implements CborSerializable {}
+
+  /** Where the tutor's messages go: sharded entities and topics in a node, fakes in unit tests. */
+  public interface Links {
+    void pool(String subject, MatchPool.Command command);
+
+    void session(String sessionId, SessionEntity.Command command);
+
+    CompletionStage<SessionEntity.TutorHold> checkHold(String sessionId, String tutorId);
+
+    void publish(AvailabilityEvent event);
+
+    Links NONE =
+        new Links() {
+          @Override
+          public void pool(String subject, MatchPool.Command command) {}
+
+          @Override
+          public void session(String sessionId, SessionEntity.Command command) {}
+
+          @Override
+          public CompletionStage<SessionEntity.TutorHold> checkHold(String sessionId, String tutorId) {
+            return CompletableFuture.completedFuture(new SessionEntity.TutorHold(sessionId, tutorId, true));
+          }
+
+          @Override
+          public void publish(AvailabilityEvent event) {}
+        };
+  }
+
+  // --- what the tutor's socket receives ---
+
+  public sealed interface Notification extends CborSerializable {}
+
+  public record OfferMade(Offer offer) implements Notification {}
+
+  /** The offer is no longer valid (taken, expired, cancelled). */
+  public record OfferWithdrawn(String offerId, MatchPool.Outcome reason) implements Notification {}
+
+  /** Presence changed by the engine rather than by the tutor (e.g. AWAY after timeouts, suspended). */
+  public record PresenceChanged(Presence presence, String reason) implements Notification {}
+
+  /** Another connection of the same tutor took over: this one should close. */
+  public record Replaced(String connectionId) implements Notification {}
+
   // --- commands ---
 
-  public sealed interface Command extends CborSerializable permits UpdateProfile, GetTutor {}
+  public sealed interface Command extends CborSerializable {}
 
   /** Registers the tutor (first time) or replaces the profile. Answers the new summary. */
   public record UpdateProfile(TutorProfile profile, ActorRef<StatusReply<TutorSummary>> replyTo) implements Command {}
 
   public record GetTutor(ActorRef<StatusReply<TutorSummary>> replyTo) implements Command {}
 
+  /** The tutor's socket opened: ONLINE and available for offers. A previous connection is replaced. */
+  public record Connect(String connectionId, ActorRef<Notification> socket, ActorRef<StatusReply<PresenceState>> replyTo)
+      implements Command {}
+
+  /**
+   * Sent by an open socket every `tutormesh.presence.heartbeat-interval`: refreshes the MatchPools
+   * and, after a failover of this entity, announces the connection again.
+   */
+  public record Heartbeat(String connectionId, ActorRef<Notification> socket, boolean available) implements Command {}
+
+  /** `status AVAILABLE` / `AWAY` from the socket. */
+  public record SetAvailability(String connectionId, boolean available, ActorRef<StatusReply<PresenceState>> replyTo)
+      implements Command {}
+
+  /** The socket closed (or its heartbeat was missed): OFFLINE, outstanding offers handed back. */
+  public record Disconnect(String connectionId) implements Command {}
+
+  /** From a session: show this offer to the tutor (or say it cannot be shown). */
+  public record DeliverOffer(Offer offer) implements Command {}
+
+  /** From a session: how an offer ended (a timeout counts as a strike). */
+  public record OfferSettled(String offerId, MatchPool.Outcome outcome) implements Command {}
+
+  /** From a session whose offer the tutor accepted: AVAILABLE → BUSY, or refused. Idempotent. */
+  public record Reserve(String sessionId, String studentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  /** From a session that no longer needs the tutor (cancelled, ended). Idempotent. */
+  public record Release(String sessionId) implements Command {}
+
+  public record Suspend(String reason, ActorRef<StatusReply<TutorSummary>> replyTo) implements Command {}
+
+  public record Reinstate(ActorRef<StatusReply<TutorSummary>> replyTo) implements Command {}
+
+  private record SocketGone(String connectionId) implements Command {}
+
+  private record HoldChecked(String sessionId, boolean holds) implements Command {}
+
   // --- events ---
 
-  public sealed interface Event extends CborSerializable permits TutorRegistered, TutorProfileUpdated {
+  public sealed interface Event extends CborSerializable {
     String tutorId();
 
     Instant at();
@@ -107,6 +205,14 @@ public final class TutorEntity
   public record TutorRegistered(String tutorId, TutorProfile profile, Instant at) implements Event {}
 
   public record TutorProfileUpdated(String tutorId, TutorProfile profile, Instant at) implements Event {}
+
+  public record TutorReserved(String tutorId, String sessionId, String studentId, Instant at) implements Event {}
+
+  public record TutorReleased(String tutorId, String sessionId, Instant at) implements Event {}
+
+  public record TutorSuspended(String tutorId, String reason, Instant at) implements Event {}
+
+  public record TutorReinstated(String tutorId, Instant at) implements Event {}
 
   // --- state, one class per lifecycle step ---
 
@@ -118,28 +224,74 @@ public final class TutorEntity
     }
   }
 
-  public record Registered(TutorProfile profile, Rating rating, Instant createdAt, Instant updatedAt)
-      implements State {
+  /**
+   * A tutor with a profile. `activeSessionId` is the session the tutor is BUSY with (durable, so
+   * that a restarted entity never double-books); presence itself is volatile.
+   */
+  public record Registered(
+      TutorProfile profile,
+      Rating rating,
+      Instant createdAt,
+      Instant updatedAt,
+      String suspendedReason,
+      String activeSessionId) implements State {
 
-    Registered updated(TutorProfileUpdated event) {
-      return new Registered(event.profile(), rating, createdAt, event.at());
+    public Registered(TutorProfile profile, Rating rating, Instant createdAt, Instant updatedAt) {
+      this(profile, rating, createdAt, updatedAt, null, null);
     }
 
-    TutorSummary summary(String tutorId) {
-      return new TutorSummary(tutorId, profile, rating, Presence.OFFLINE, createdAt, updatedAt);
+    public boolean suspended() {
+      return suspendedReason != null;
+    }
+
+    Registered updated(TutorProfileUpdated event) {
+      return new Registered(event.profile(), rating, createdAt, event.at(), suspendedReason, activeSessionId);
+    }
+
+    Registered reserved(TutorReserved event) {
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, event.sessionId());
+    }
+
+    Registered released(TutorReleased event) {
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, null);
+    }
+
+    Registered withSuspension(TutorSuspended event) {
+      return new Registered(profile, rating, createdAt, updatedAt, event.reason(), activeSessionId);
+    }
+
+    Registered reinstated(TutorReinstated event) {
+      return new Registered(profile, rating, createdAt, updatedAt, null, activeSessionId);
+    }
+
+    TutorSummary summary(String tutorId, Presence presence) {
+      return new TutorSummary(tutorId, profile, rating, presence, createdAt, updatedAt);
+    }
+
+    TutorCard card(String tutorId) {
+      return new TutorCard(tutorId, profile.displayName(), profile.subjects(), profile.languages(), profile.rateCents(), profile.currency(), rating);
     }
   }
 
   // --- wiring ---
 
   public static void init(ActorSystem<?> system) {
+    init(system, Links.NONE);
+  }
+
+  public static void init(ActorSystem<?> system, Links links) {
     ProfileRules rules = ProfileRules.fromConfig(system.settings().config());
+    MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, Clock.systemUTC())));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, Clock.systemUTC())));
   }
 
   public static Behavior<Command> create(String tutorId, ProfileRules rules, Clock clock) {
-    return new TutorEntity(tutorId, rules, clock);
+    return Behaviors.setup(context -> new TutorEntity(tutorId, rules, null, Links.NONE, clock, context));
+  }
+
+  public static Behavior<Command> create(String tutorId, ProfileRules rules, MatchingSettings matching, Links links, Clock clock) {
+    return Behaviors.setup(context -> new TutorEntity(tutorId, rules, matching, links, clock, context));
   }
 
   /** The tag every event of this tutor carries. */
@@ -149,13 +301,30 @@ public final class TutorEntity
 
   private final String tutorId;
   private final ProfileRules rules;
+  private final int strikesBeforeAway;
+  private final Links links;
   private final Clock clock;
+  private final ActorContext<Command> context;
 
-  private TutorEntity(String tutorId, ProfileRules rules, Clock clock) {
+  // Volatile presence: lives while the socket heartbeats; a restarted entity starts OFFLINE until
+  // the socket announces itself again.
+  private String connectionId;
+  private ActorRef<Notification> socket;
+  private boolean wantsOffers;
+  private int strikes;
+  private final Map<String, String> offersShown = new HashMap<>();
+  private Set<String> announcedIn = Set.of();
+  private TutorCard lastCard;
+
+  private TutorEntity(
+      String tutorId, ProfileRules rules, MatchingSettings matching, Links links, Clock clock, ActorContext<Command> context) {
     super(PersistenceId.of(ENTITY_KEY.name(), tutorId));
     this.tutorId = tutorId;
     this.rules = rules;
+    this.strikesBeforeAway = matching == null ? 3 : matching.strikesBeforeAway();
+    this.links = links;
     this.clock = clock;
+    this.context = context;
   }
 
   @Override
@@ -168,12 +337,33 @@ public final class TutorEntity
     CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
     builder.forStateType(Unregistered.class)
         .onCommand(UpdateProfile.class, this::register)
-        .onCommand(GetTutor.class, this::notFound);
+        .onCommand(GetTutor.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(Connect.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(SetAvailability.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(Reserve.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(Suspend.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(Reinstate.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(DeliverOffer.class, this::undeliverable)
+        .onAnyCommand(command -> Effect().noReply());
     builder.forStateType(Registered.class)
         .onCommand(UpdateProfile.class, this::update)
-        .onCommand(GetTutor.class, this::get);
+        .onCommand(GetTutor.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(state.summary(tutorId, presence(state)))))
+        .onCommand(Connect.class, this::connect)
+        .onCommand(Heartbeat.class, this::heartbeat)
+        .onCommand(SetAvailability.class, this::setAvailability)
+        .onCommand(Disconnect.class, (state, command) -> disconnect(state, command.connectionId()))
+        .onCommand(SocketGone.class, (state, command) -> disconnect(state, command.connectionId()))
+        .onCommand(DeliverOffer.class, this::deliverOffer)
+        .onCommand(OfferSettled.class, this::offerSettled)
+        .onCommand(Reserve.class, this::reserve)
+        .onCommand(Release.class, this::release)
+        .onCommand(HoldChecked.class, this::holdChecked)
+        .onCommand(Suspend.class, this::suspend)
+        .onCommand(Reinstate.class, this::reinstate);
     return builder.build();
   }
+
+  // --- profile ---
 
   private ReplyEffect<Event, State> register(Unregistered state, UpdateProfile command) {
     Optional<Rejection> rejection = rules.validate(command.profile());
@@ -192,28 +382,251 @@ public final class TutorEntity
     }
     TutorProfile profile = command.profile().normalised();
     if (profile.equals(state.profile())) {
-      return Effect().reply(command.replyTo(), StatusReply.success(state.summary(tutorId)));
+      return Effect().reply(command.replyTo(), StatusReply.success(state.summary(tutorId, presence(state))));
     }
     return Effect()
         .persist(new TutorProfileUpdated(tutorId, profile, clock.instant()))
+        .thenRun(this::announce)
         .thenReply(command.replyTo(), this::summaryOf);
   }
 
-  private ReplyEffect<Event, State> notFound(Unregistered state, GetTutor command) {
-    return reject(command.replyTo(), Rejection.notFound("tutor " + tutorId + " not found"));
+  // --- presence ---
+
+  private ReplyEffect<Event, State> connect(Registered state, Connect command) {
+    adopt(command.connectionId(), command.socket());
+    wantsOffers = true;
+    strikes = 0;
+    announce(state);
+    return Effect().reply(command.replyTo(), StatusReply.success(presenceState(state)));
   }
 
-  private ReplyEffect<Event, State> get(Registered state, GetTutor command) {
-    return Effect().reply(command.replyTo(), StatusReply.success(state.summary(tutorId)));
+  private ReplyEffect<Event, State> heartbeat(Registered state, Heartbeat command) {
+    if (socket == null) {
+      // This entity restarted (passivation, failover): the socket announces itself again.
+      adopt(command.connectionId(), command.socket());
+      wantsOffers = command.available();
+    } else if (!command.connectionId().equals(connectionId)) {
+      command.socket().tell(new Replaced(command.connectionId()));
+      return Effect().noReply();
+    }
+    announce(state);
+    if (state.activeSessionId() != null) {
+      String sessionId = state.activeSessionId();
+      context.pipeToSelf(links.checkHold(sessionId, tutorId), (hold, error) -> new HoldChecked(sessionId, hold == null || hold.holds()));
+    }
+    return Effect().noReply();
   }
 
-  private ReplyEffect<Event, State> reject(ActorRef<StatusReply<TutorSummary>> replyTo, Rejection rejection) {
+  private void adopt(String newConnectionId, ActorRef<Notification> newSocket) {
+    if (socket != null && !newConnectionId.equals(connectionId)) {
+      socket.tell(new Replaced(connectionId));
+      context.unwatch(socket);
+      handBackOffers();
+    }
+    if (socket == null || !newConnectionId.equals(connectionId)) {
+      context.watchWith(newSocket, new SocketGone(newConnectionId));
+    }
+    connectionId = newConnectionId;
+    socket = newSocket;
+  }
+
+  private ReplyEffect<Event, State> setAvailability(Registered state, SetAvailability command) {
+    if (!command.connectionId().equals(connectionId)) {
+      return reject(command.replyTo(), Rejection.conflict("this connection was replaced by a newer one"));
+    }
+    if (command.available() && state.suspended()) {
+      return reject(command.replyTo(), Rejection.conflict("suspended: " + state.suspendedReason()));
+    }
+    wantsOffers = command.available();
+    if (wantsOffers) {
+      strikes = 0;
+    }
+    announce(state);
+    return Effect().reply(command.replyTo(), StatusReply.success(presenceState(state)));
+  }
+
+  private ReplyEffect<Event, State> disconnect(Registered state, String closedConnectionId) {
+    if (closedConnectionId.equals(connectionId)) {
+      context.unwatch(socket);
+      socket = null;
+      connectionId = null;
+      handBackOffers();
+      announce(state);
+    }
+    return Effect().noReply();
+  }
+
+  /** Offers shown on a socket that is gone go back to their sessions, which move on. */
+  private void handBackOffers() {
+    offersShown.forEach((offerId, sessionId) -> links.session(sessionId, new SessionEntity.OfferUndeliverable(offerId, tutorId)));
+    offersShown.clear();
+  }
+
+  // --- offers ---
+
+  private ReplyEffect<Event, State> undeliverable(State state, DeliverOffer command) {
+    links.session(command.offer().sessionId(), new SessionEntity.OfferUndeliverable(command.offer().offerId(), tutorId));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> deliverOffer(Registered state, DeliverOffer command) {
+    if (presence(state) != Presence.ONLINE) {
+      return undeliverable(state, command);
+    }
+    offersShown.put(command.offer().offerId(), command.offer().sessionId());
+    socket.tell(new OfferMade(command.offer()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> offerSettled(Registered state, OfferSettled command) {
+    boolean wasShown = offersShown.remove(command.offerId()) != null;
+    switch (command.outcome()) {
+      case EXPIRED -> {
+        strikes++;
+        notifySocket(new OfferWithdrawn(command.offerId(), command.outcome()), wasShown);
+        if (strikes >= strikesBeforeAway && wantsOffers) {
+          wantsOffers = false;
+          notifySocket(new PresenceChanged(Presence.AWAY, strikes + " offers in a row timed out: set AWAY; send status AVAILABLE to get offers again"), true);
+          announce(state);
+        }
+      }
+      case WITHDRAWN -> notifySocket(new OfferWithdrawn(command.offerId(), command.outcome()), wasShown);
+      case ACCEPTED, DECLINED -> strikes = 0;
+    }
+    return Effect().noReply();
+  }
+
+  private void notifySocket(Notification notification, boolean condition) {
+    if (condition && socket != null) {
+      socket.tell(notification);
+    }
+  }
+
+  // --- the calendar's single writer: reservations ---
+
+  private ReplyEffect<Event, State> reserve(Registered state, Reserve command) {
+    if (command.sessionId().equals(state.activeSessionId())) {
+      return Effect().reply(command.replyTo(), StatusReply.ack());
+    }
+    if (state.activeSessionId() != null) {
+      return reject(command.replyTo(), Rejection.conflict("tutor is busy with another session"));
+    }
+    if (state.suspended()) {
+      return reject(command.replyTo(), Rejection.conflict("tutor is suspended"));
+    }
+    if (presence(state) != Presence.ONLINE) {
+      return reject(command.replyTo(), Rejection.conflict("tutor is not available"));
+    }
+    return Effect()
+        .persist(new TutorReserved(tutorId, command.sessionId(), command.studentId(), clock.instant()))
+        .thenRun(this::announce)
+        .thenReply(command.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, State> release(Registered state, Release command) {
+    if (!command.sessionId().equals(state.activeSessionId())) {
+      return Effect().noReply();
+    }
+    return Effect().persist(new TutorReleased(tutorId, command.sessionId(), clock.instant())).thenRun(this::announce).thenNoReply();
+  }
+
+  /** Reconciliation: a reservation whose session does not hold the tutor is released. */
+  private ReplyEffect<Event, State> holdChecked(Registered state, HoldChecked command) {
+    if (command.holds() || !command.sessionId().equals(state.activeSessionId())) {
+      return Effect().noReply();
+    }
+    return Effect().persist(new TutorReleased(tutorId, command.sessionId(), clock.instant())).thenRun(this::announce).thenNoReply();
+  }
+
+  // --- sanctions ---
+
+  private ReplyEffect<Event, State> suspend(Registered state, Suspend command) {
+    String reason = command.reason() == null || command.reason().isBlank() ? "suspended by an operator" : command.reason().trim();
+    if (reason.length() > 500) {
+      return reject(command.replyTo(), Rejection.invalid("reason", "must be at most 500 characters"));
+    }
+    return Effect()
+        .persist(new TutorSuspended(tutorId, reason, clock.instant()))
+        .thenRun(s -> suspended((Registered) s))
+        .thenReply(command.replyTo(), this::summaryOf);
+  }
+
+  private void suspended(Registered state) {
+    wantsOffers = false;
+    notifySocket(new PresenceChanged(Presence.AWAY, "suspended: " + state.suspendedReason()), true);
+    announce(state);
+  }
+
+  private ReplyEffect<Event, State> reinstate(Registered state, Reinstate command) {
+    if (!state.suspended()) {
+      return Effect().reply(command.replyTo(), StatusReply.success(state.summary(tutorId, presence(state))));
+    }
+    return Effect().persist(new TutorReinstated(tutorId, clock.instant())).thenReply(command.replyTo(), this::summaryOf);
+  }
+
+  // --- announcing availability to the pools and the partners ---
+
+  private Presence presence(Registered state) {
+    if (state.activeSessionId() != null) {
+      return Presence.BUSY;
+    }
+    if (socket == null) {
+      return Presence.OFFLINE;
+    }
+    return wantsOffers && !state.suspended() ? Presence.ONLINE : Presence.AWAY;
+  }
+
+  private PresenceState presenceState(Registered state) {
+    return new PresenceState(presence(state), state.suspended(), state.activeSessionId());
+  }
+
+  /**
+   * Tells the MatchPool of each subject whether the tutor takes offers (every time: it refreshes
+   * their entries) and the availability topics when that changed.
+   */
+  private void announce(State current) {
+    if (!(current instanceof Registered state)) {
+      return;
+    }
+    boolean online = presence(state) == Presence.ONLINE;
+    Set<String> subjects = new HashSet<>();
+    if (online) {
+      TutorCard card = state.card(tutorId);
+      for (SubjectOffer offer : state.profile().subjects()) {
+        subjects.add(offer.subject());
+        links.pool(offer.subject(), new MatchPool.TutorAvailable(card));
+        if (!announcedIn.contains(offer.subject()) || profileChanged(card)) {
+          links.publish(new AvailabilityEvent.TutorAvailable(offer.subject(), card));
+        }
+      }
+      lastCard = card;
+    }
+    for (String subject : announcedIn) {
+      if (!subjects.contains(subject)) {
+        links.pool(subject, new MatchPool.TutorUnavailable(tutorId));
+        links.publish(new AvailabilityEvent.TutorUnavailable(subject, tutorId));
+      }
+    }
+    announcedIn = Set.copyOf(subjects);
+  }
+
+  private boolean profileChanged(TutorCard card) {
+    return !card.equals(lastCard);
+  }
+
+  // --- replies ---
+
+  private Rejection notFound() {
+    return Rejection.notFound("tutor " + tutorId + " not found");
+  }
+
+  private <T> ReplyEffect<Event, State> reject(ActorRef<StatusReply<T>> replyTo, Rejection rejection) {
     return Effect().reply(replyTo, StatusReply.error(rejection.toMessage()));
   }
 
   private StatusReply<TutorSummary> summaryOf(State state) {
     if (state instanceof Registered registered) {
-      return StatusReply.success(registered.summary(tutorId));
+      return StatusReply.success(registered.summary(tutorId, presence(registered)));
     }
     return StatusReply.error(Rejection.internal("tutor " + tutorId + " is not registered").toMessage());
   }
@@ -222,7 +635,12 @@ public final class TutorEntity
   public EventHandler<State, Event> eventHandler() {
     EventHandlerBuilder<State, Event> builder = newEventHandlerBuilder();
     builder.forStateType(Unregistered.class).onEvent(TutorRegistered.class, Unregistered::registered);
-    builder.forStateType(Registered.class).onEvent(TutorProfileUpdated.class, Registered::updated);
+    builder.forStateType(Registered.class)
+        .onEvent(TutorProfileUpdated.class, Registered::updated)
+        .onEvent(TutorReserved.class, Registered::reserved)
+        .onEvent(TutorReleased.class, Registered::released)
+        .onEvent(TutorSuspended.class, Registered::withSuspension)
+        .onEvent(TutorReinstated.class, Registered::reinstated);
     return builder.build();
   }
 

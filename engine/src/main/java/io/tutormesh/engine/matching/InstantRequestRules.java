@@ -1,0 +1,98 @@
+package io.tutormesh.engine.matching;
+
+import io.tutormesh.engine.catalog.Catalog;
+import io.tutormesh.engine.catalog.ProfileRules;
+import io.tutormesh.engine.common.Rejection;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The rules an {@link InstantRequest} must follow: a pure validator. The first broken rule wins;
+ * its {@link Rejection#field()} names the request field as the client sent it.
+ *
+ * <ul>
+ *   <li>{@code subject}: in the catalogue;
+ *   <li>{@code level}: one the subject is offered at;
+ *   <li>{@code language}: a lowercase ISO 639-1 code, the same rule as tutor and student profiles;
+ *   <li>{@code maxRateCents}: positive and at most the highest rate a tutor may charge;
+ *   <li>{@code durationMinutes}: within {@code tutormesh.matching.min/max-duration-minutes}.
+ * </ul>
+ */
+public final class InstantRequestRules {
+
+  private static final Set<String> LANGUAGES = Set.of(Locale.getISOLanguages());
+  private static final long MINUTES_PER_HOUR = 60;
+
+  private final Catalog catalog;
+  private final long maxRateCents;
+  private final int minDurationMinutes;
+  private final int maxDurationMinutes;
+
+  public InstantRequestRules(ProfileRules profileRules, MatchingSettings settings) {
+    Objects.requireNonNull(profileRules, "profileRules");
+    Objects.requireNonNull(settings, "settings");
+    if (settings.minDurationMinutes() < 1 || settings.maxDurationMinutes() < settings.minDurationMinutes()) {
+      throw new IllegalArgumentException("need 1 <= min-duration-minutes <= max-duration-minutes");
+    }
+    this.catalog = profileRules.catalog();
+    this.maxRateCents = profileRules.maxRateCents();
+    this.minDurationMinutes = settings.minDurationMinutes();
+    this.maxDurationMinutes = settings.maxDurationMinutes();
+  }
+
+  public Optional<Rejection> validate(InstantRequest request) {
+    if (request == null) {
+      return invalid(null, "a request is required");
+    }
+    if (request.subject() == null || request.subject().isBlank()) {
+      return invalid("subject", "subject is required");
+    }
+    if (!catalog.hasSubject(request.subject())) {
+      return invalid("subject", "unknown subject " + quote(request.subject()));
+    }
+    if (request.level() == null || request.level().isBlank()) {
+      return invalid("level", "level is required");
+    }
+    if (!catalog.offers(request.subject(), request.level())) {
+      return invalid("level", quote(request.subject()) + " is offered at "
+          + String.join(", ", catalog.levelsOf(request.subject()).orElseThrow()) + ", not " + quote(request.level()));
+    }
+    if (request.language() == null || request.language().isBlank()) {
+      return invalid("language", "language is required");
+    }
+    if (!LANGUAGES.contains(request.language())) {
+      return invalid("language", "must be a lowercase ISO 639-1 code such as en, got " + quote(request.language()));
+    }
+    if (request.maxRateCents() <= 0 || request.maxRateCents() > maxRateCents) {
+      return invalid("maxRateCents", "must be between 1 and " + maxRateCents);
+    }
+    if (request.durationMinutes() < minDurationMinutes || request.durationMinutes() > maxDurationMinutes) {
+      return invalid("durationMinutes", "must be between " + minDurationMinutes + " and " + maxDurationMinutes);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * What to hold on the student's wallet for a session: {@code rateCents} per hour for
+   * {@code durationMinutes}, rounded up to the next cent.
+   */
+  public static long holdCents(long rateCents, int durationMinutes) {
+    if (rateCents < 0 || durationMinutes < 0) {
+      throw new IllegalArgumentException("rate and duration must not be negative");
+    }
+    long product = Math.multiplyExact(rateCents, (long) durationMinutes);
+    return product / MINUTES_PER_HOUR + (product % MINUTES_PER_HOUR == 0 ? 0 : 1);
+  }
+
+  private static Optional<Rejection> invalid(String field, String detail) {
+    return Optional.of(Rejection.invalid(field, detail));
+  }
+
+  /** Echoes client input in a detail, cut short so that a huge value cannot bloat the error. */
+  private static String quote(String value) {
+    String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+    return "'" + shown + "'";
+  }
+}

@@ -1,0 +1,328 @@
+package io.tutormesh.engine.matching;
+
+import io.tutormesh.engine.common.CborSerializable;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * The live index of AVAILABLE tutors of one subject (sharded, entity id = subject, volatile). Fed
+ * by tutor presence; answers ranked candidates for an instant request. Never the authority: the
+ * TutorEntity confirms a reservation. After a failover it starts empty and is rebuilt from the
+ * tutors' presence heartbeats; an entry that is not refreshed within `tutormesh.matching.pool-entry-ttl`
+ * is dropped, so a crashed node never leaves ghosts.
+ *
+ * <p>Ranking is the {@link Ranker}'s; the pool keeps, apart from the entries, the volatile stats
+ * it feeds (last offer, offers sent and accepted, sessions per student) and the outstanding-offer
+ * marks. Those survive a TutorUnavailable/TutorAvailable cycle; memory stays bounded because a
+ * tutor's stats are forgotten {@link #STATS_RETENTION} after it left the pool and at most
+ * {@link #MAX_STUDENTS_PER_TUTOR} past students are kept per tutor (least recently matched
+ * dropped first). An offer mark ends with its {@link OfferOutcome} or at {@code offer-timeout}
+ * after the offer, whichever comes first; outcomes carry no offer id, so an outcome without a
+ * mark (a duplicate) is ignored. The acceptance rate counts the offers a tutor answered:
+ * ACCEPTED, DECLINED and EXPIRED; a WITHDRAWN offer is taken back from {@code offersSent} (the
+ * fairness clock still counts it as an offer).
+ */
+public final class MatchPool {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "MatchPool");
+
+  private MatchPool() {}
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Adds or refreshes a tutor (idempotent; sent on every presence heartbeat while ONLINE). */
+  public record TutorAvailable(TutorCard card) implements Command {}
+
+  /** The tutor is no longer available (BUSY, AWAY, OFFLINE, suspended). Idempotent. */
+  public record TutorUnavailable(String tutorId) implements Command {}
+
+  /**
+   * Ranked candidates for a request, best first, at most `limit`, never one in `exclude`, never
+   * one that holds another outstanding offer. The tutors returned are marked as holding an
+   * offer until an {@link OfferOutcome} arrives or the offer timeout passes.
+   */
+  public record FindCandidates(CandidateQuery query, ActorRef<Candidates> replyTo) implements Command {}
+
+  public record CandidateQuery(
+      String sessionId,
+      String studentId,
+      String subject,
+      String level,
+      String language,
+      long maxRateCents,
+      Set<String> exclude,
+      int limit) implements CborSerializable {}
+
+  public record Candidates(List<TutorCard> tutors) implements CborSerializable {}
+
+  public enum Outcome { ACCEPTED, DECLINED, EXPIRED, WITHDRAWN }
+
+  /** How an offer ended: frees the tutor for other offers and feeds the acceptance rate. */
+  public record OfferOutcome(String tutorId, Outcome outcome) implements Command {}
+
+  /** A session matched this tutor with this student (history: "past sessions with this student"). */
+  public record SessionMatched(String tutorId, String studentId) implements Command {}
+
+  /** The available tutors, filtered by language and level when given (null = any). */
+  public record GetAvailable(String language, String level, ActorRef<Available> replyTo) implements Command {}
+
+  public record Available(String subject, List<TutorCard> tutors) implements CborSerializable {}
+
+  /**
+   * The periodic sweep: drops entries not refreshed within the pool entry TTL and the stats of
+   * tutors gone for longer than {@link #STATS_RETENTION}. Package-private so that tests can sweep
+   * by hand with a test clock; never sent across the network.
+   */
+  enum Tick implements Command {
+    INSTANCE
+  }
+
+  /**
+   * How long the pool remembers offers, accepts and past students of a tutor who left it (so that
+   * stats survive a BUSY session or a short break, but not forever): one working day.
+   */
+  static final Duration STATS_RETENTION = Duration.ofHours(24);
+
+  /** Past students remembered per tutor, least recently matched dropped first. */
+  static final int MAX_STUDENTS_PER_TUTOR = 100;
+
+  /** Starts the sharded pools on this node. */
+  public static void init(ActorSystem<?> system) {
+    MatchingSettings settings = MatchingSettings.fromConfig(system.settings().config());
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings)));
+  }
+
+  /** The pool of one subject. */
+  public static Behavior<Command> create(String subject, MatchingSettings settings) {
+    return create(subject, settings, Clock.systemUTC());
+  }
+
+  /** The pool of one subject, reading time from {@code clock} (tests pass a manual one). */
+  public static Behavior<Command> create(String subject, MatchingSettings settings, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Pool(ctx, timers, subject, settings, clock)));
+  }
+
+  /** Sweeps three times per TTL, so that a stale entry lives at most a third of a TTL too long. */
+  static Duration sweepInterval(MatchingSettings settings) {
+    return Duration.ofMillis(Math.max(1, settings.poolEntryTtl().toMillis() / 3));
+  }
+
+  /** A tutor in the pool: the latest card and when presence last announced it. */
+  private record Entry(TutorCard card, Instant seenAt) {}
+
+  /**
+   * What the pool remembers of a tutor beyond the card, kept apart from the entries so that it
+   * survives TutorUnavailable followed by TutorAvailable (and so does an outstanding offer).
+   */
+  private static final class TutorStats {
+    private Instant lastOfferedAt;
+    private int offersSent;
+    private int offersAccepted;
+    /** Non-null while an offer is outstanding; it stops counting at this instant. */
+    private Instant offerHeldUntil;
+    /** Last time this tutor was in the pool or had news; drives {@link #STATS_RETENTION}. */
+    private Instant lastActiveAt;
+    private final Map<String, Integer> sessionsByStudent = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+        return size() > MAX_STUDENTS_PER_TUTOR;
+      }
+    };
+
+    TutorStats(Instant now) {
+      this.lastActiveAt = now;
+    }
+
+    boolean holdsOffer(Instant now) {
+      return offerHeldUntil != null && now.isBefore(offerHeldUntil);
+    }
+
+    boolean isIdleSince(Instant instant) {
+      return lastActiveAt.isBefore(instant);
+    }
+
+    Ranker.Stats view(String studentId) {
+      int past = studentId == null ? 0 : sessionsByStudent.getOrDefault(studentId, 0);
+      return new Ranker.Stats(lastOfferedAt, offersSent, offersAccepted, past);
+    }
+  }
+
+  private static final class Pool extends AbstractBehavior<Command> {
+
+    private final String subject;
+    private final MatchingSettings settings;
+    private final Clock clock;
+    private final Ranker ranker = new Ranker();
+    private final Map<String, Entry> entries = new HashMap<>();
+    private final Map<String, TutorStats> stats = new HashMap<>();
+
+    private Pool(ActorContext<Command> context, TimerScheduler<Command> timers, String subject,
+        MatchingSettings settings, Clock clock) {
+      super(context);
+      this.subject = subject;
+      this.settings = settings;
+      this.clock = clock;
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, sweepInterval(settings));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+      return newReceiveBuilder()
+          .onMessage(TutorAvailable.class, this::onTutorAvailable)
+          .onMessage(TutorUnavailable.class, this::onTutorUnavailable)
+          .onMessage(FindCandidates.class, this::onFindCandidates)
+          .onMessage(OfferOutcome.class, this::onOfferOutcome)
+          .onMessage(SessionMatched.class, this::onSessionMatched)
+          .onMessage(GetAvailable.class, this::onGetAvailable)
+          .onMessageEquals(Tick.INSTANCE, this::onTick)
+          .build();
+    }
+
+    private Behavior<Command> onTutorAvailable(TutorAvailable command) {
+      TutorCard card = command.card();
+      if (card == null || card.tutorId() == null) {
+        getContext().getLog().warn("Ignoring TutorAvailable without a card or tutor id in pool {}", subject);
+        return this;
+      }
+      if (card.levelsFor(subject).isEmpty()) {
+        // Routed here by mistake, or the tutor stopped teaching this subject: not (or no longer) ours.
+        if (entries.remove(card.tutorId()) != null) {
+          touch(card.tutorId(), clock.instant());
+        }
+        return this;
+      }
+      Instant now = clock.instant();
+      entries.put(card.tutorId(), new Entry(card, now));
+      touch(card.tutorId(), now);
+      return this;
+    }
+
+    private Behavior<Command> onTutorUnavailable(TutorUnavailable command) {
+      if (entries.remove(command.tutorId()) != null) {
+        touch(command.tutorId(), clock.instant());
+      }
+      return this;
+    }
+
+    private Behavior<Command> onFindCandidates(FindCandidates command) {
+      CandidateQuery query = command.query();
+      if (query == null || !subject.equals(query.subject())) {
+        getContext().getLog().warn("Pool {} got a query for another subject: {}", subject, query);
+        command.replyTo().tell(new Candidates(List.of()));
+        return this;
+      }
+      Instant now = clock.instant();
+      List<Ranker.Candidate> candidates = live(now).filter(entry -> Ranker.fits(query, entry.card()))
+          .map(entry -> candidate(entry, query.studentId(), now)).toList();
+      List<TutorCard> chosen = ranker.rank(query, candidates, now);
+      Instant heldUntil = now.plus(settings.offerTimeout());
+      for (TutorCard card : chosen) {
+        TutorStats tutor = statsOf(card.tutorId(), now);
+        tutor.lastOfferedAt = now;
+        tutor.offersSent++;
+        tutor.offerHeldUntil = heldUntil;
+      }
+      command.replyTo().tell(new Candidates(chosen));
+      return this;
+    }
+
+    private Behavior<Command> onOfferOutcome(OfferOutcome command) {
+      TutorStats tutor = stats.get(command.tutorId());
+      if (tutor == null || tutor.offerHeldUntil == null) {
+        // Not an offer this pool handed out (or its outcome was already counted): nothing to free or count.
+        return this;
+      }
+      tutor.offerHeldUntil = null;
+      tutor.lastActiveAt = clock.instant();
+      if (command.outcome() == Outcome.ACCEPTED) {
+        tutor.offersAccepted = Math.min(tutor.offersAccepted + 1, tutor.offersSent);
+      } else if (command.outcome() == Outcome.WITHDRAWN) {
+        // The tutor never had the chance to answer (someone else accepted first, or the candidate
+        // was not offered after all): the offer does not count against the acceptance rate.
+        tutor.offersSent = Math.max(tutor.offersAccepted, tutor.offersSent - 1);
+      }
+      return this;
+    }
+
+    private Behavior<Command> onSessionMatched(SessionMatched command) {
+      if (command.tutorId() == null || command.studentId() == null) {
+        return this;
+      }
+      statsOf(command.tutorId(), clock.instant()).sessionsByStudent.merge(command.studentId(), 1, Integer::sum);
+      return this;
+    }
+
+    private Behavior<Command> onGetAvailable(GetAvailable command) {
+      List<TutorCard> tutors = live(clock.instant())
+          .map(Entry::card)
+          .filter(card -> command.language() == null || card.speaks(command.language()))
+          .filter(card -> command.level() == null || card.teaches(subject, command.level()))
+          .sorted(Comparator.comparing(TutorCard::tutorId))
+          .toList();
+      command.replyTo().tell(new Available(subject, tutors));
+      return this;
+    }
+
+    private Behavior<Command> onTick() {
+      Instant now = clock.instant();
+      Instant seenSince = now.minus(settings.poolEntryTtl());
+      List<String> stale = entries.values().stream().filter(entry -> entry.seenAt().isBefore(seenSince))
+          .map(entry -> entry.card().tutorId()).toList();
+      for (String tutorId : stale) {
+        entries.remove(tutorId);
+        touch(tutorId, now);
+      }
+      if (!stale.isEmpty()) {
+        getContext().getLog().debug("Pool {} dropped {} tutors without a heartbeat: {}", subject, stale.size(), stale);
+      }
+      Instant forgetBefore = now.minus(STATS_RETENTION);
+      stats.entrySet().removeIf(e -> !entries.containsKey(e.getKey()) && e.getValue().isIdleSince(forgetBefore));
+      return this;
+    }
+
+    /** The entries a heartbeat refreshed within the TTL (a stale one may wait for the next sweep). */
+    private Stream<Entry> live(Instant now) {
+      Instant seenSince = now.minus(settings.poolEntryTtl());
+      return entries.values().stream().filter(entry -> !entry.seenAt().isBefore(seenSince));
+    }
+
+    private Ranker.Candidate candidate(Entry entry, String studentId, Instant now) {
+      TutorStats tutor = stats.get(entry.card().tutorId());
+      return tutor == null
+          ? new Ranker.Candidate(entry.card(), Ranker.Stats.NONE, false)
+          : new Ranker.Candidate(entry.card(), tutor.view(studentId), tutor.holdsOffer(now));
+    }
+
+    private TutorStats statsOf(String tutorId, Instant now) {
+      TutorStats tutor = stats.computeIfAbsent(tutorId, id -> new TutorStats(now));
+      tutor.lastActiveAt = now;
+      return tutor;
+    }
+
+    private void touch(String tutorId, Instant now) {
+      TutorStats tutor = stats.get(tutorId);
+      if (tutor != null) {
+        tutor.lastActiveAt = now;
+      }
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package io.tutormesh.engine.matching;
+
+import io.tutormesh.engine.matching.MatchPool.CandidateQuery;
+import io.tutormesh.engine.tutor.TutorEntity.Rating;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+
+/**
+ * Ranks the tutors of a pool for one instant request: pure, no actor in sight. A candidate first
+ * passes the hard filters ({@link #eligible}); the eligible ones are sorted by {@link #score},
+ * best first, ties broken by tutor id, and cut to the query's limit.
+ *
+ * <p>The score is a weighted sum of five factors, each normalised to [0, 1] so that the weights
+ * alone say how much a factor matters:
+ *
+ * <ul>
+ *   <li><b>rating</b>: the Bayesian average {@code (priorReviews * priorAverage + count * average)
+ *       / (priorReviews + count)}, mapped from the 1..5 star scale to [0, 1]. A tutor without
+ *       reviews gets the prior; 5.0 from one review does not beat 4.8 from two hundred.
+ *   <li><b>price</b>: {@code 1 - rate / maxRate}: cheaper relative to what the student accepts
+ *       ranks higher.
+ *   <li><b>history</b>: {@code n / (n + 1)} for n past sessions with this student: a returning
+ *       pair ranks higher, with diminishing returns.
+ *   <li><b>fairness</b>: 1 for a tutor never offered anything, else {@code e / (e + halfLife)} for
+ *       the time e since the last offer: least recently offered first, so offers spread out.
+ *   <li><b>acceptance</b>: the smoothed rate {@code (accepted + 1) / (sent + 2)}; a tutor without
+ *       history gets 0.5.
+ * </ul>
+ */
+public final class Ranker {
+
+  /**
+   * How much each factor counts; any non-negative values (they need not sum to 1).
+   *
+   * @param rating review quality, the main signal that the student will be well served
+   * @param price how cheap the tutor is relative to the student's maximum; kept mild because every
+   *     candidate already fits the budget
+   * @param history past sessions with this student (students rebook tutors they liked)
+   * @param fairness time since the tutor was last offered a request, so that work spreads out and
+   *     nobody is offered request after request while others wait
+   * @param acceptance how often the tutor accepts offers: a likely accept means a quick match
+   */
+  public record Weights(double rating, double price, double history, double fairness, double acceptance) {
+
+    /** Rating first, then fairness, then the two predictors of a quick good match, price last. */
+    public static final Weights DEFAULT = new Weights(0.40, 0.10, 0.15, 0.20, 0.15);
+
+    public Weights {
+      for (double weight : new double[] {rating, price, history, fairness, acceptance}) {
+        if (!(weight >= 0) || Double.isInfinite(weight)) {
+          throw new IllegalArgumentException("weights must be finite and non-negative");
+        }
+      }
+    }
+  }
+
+  /**
+   * The shape of the rating and fairness curves.
+   *
+   * @param priorAverage the rating assumed for a tutor without reviews (1..5)
+   * @param priorReviews how many reviews that assumption is worth: the more, the longer a tutor
+   *     needs real reviews to move away from the prior
+   * @param fairnessHalfLife the time since the last offer at which the fairness factor reaches 0.5
+   */
+  public record Curves(double priorAverage, int priorReviews, Duration fairnessHalfLife) {
+
+    /** A new tutor starts as a solid 4.0 worth ten reviews; fairness is half-restored after ten minutes. */
+    public static final Curves DEFAULT = new Curves(4.0, 10, Duration.ofMinutes(10));
+
+    public Curves {
+      if (!(priorAverage >= MIN_STARS && priorAverage <= MAX_STARS)) {
+        throw new IllegalArgumentException("priorAverage must be between 1 and 5");
+      }
+      if (priorReviews < 1) {
+        throw new IllegalArgumentException("priorReviews must be at least 1");
+      }
+      if (fairnessHalfLife == null || fairnessHalfLife.isNegative() || fairnessHalfLife.isZero()) {
+        throw new IllegalArgumentException("fairnessHalfLife must be positive");
+      }
+    }
+  }
+
+  /**
+   * What the pool remembers of a tutor, apart from the card.
+   *
+   * @param lastOfferedAt when the pool last returned this tutor as a candidate, null if never
+   * @param offersSent how many times it did
+   * @param offersAccepted how many of those offers the tutor accepted
+   * @param pastSessionsWithStudent sessions matched between this tutor and the requesting student
+   */
+  public record Stats(Instant lastOfferedAt, int offersSent, int offersAccepted, int pastSessionsWithStudent) {
+    public static final Stats NONE = new Stats(null, 0, 0, 0);
+  }
+
+  /** One tutor of the pool as the ranker sees it. */
+  public record Candidate(TutorCard card, Stats stats, boolean holdsOffer) {
+    public Candidate {
+      Objects.requireNonNull(card, "card");
+      stats = stats == null ? Stats.NONE : stats;
+    }
+
+    public String tutorId() {
+      return card.tutorId();
+    }
+  }
+
+  private static final double MIN_STARS = 1.0;
+  private static final double MAX_STARS = 5.0;
+
+  private final Weights weights;
+  private final Curves curves;
+
+  public Ranker() {
+    this(Weights.DEFAULT, Curves.DEFAULT);
+  }
+
+  public Ranker(Weights weights) {
+    this(weights, Curves.DEFAULT);
+  }
+
+  public Ranker(Weights weights, Curves curves) {
+    this.weights = Objects.requireNonNull(weights, "weights");
+    this.curves = Objects.requireNonNull(curves, "curves");
+  }
+
+  /**
+   * The eligible candidates, best first, at most {@code query.limit()} of them. Keeps only the
+   * best {@code limit} while scanning (a bounded heap), so a large pool costs one pass.
+   */
+  public List<TutorCard> rank(CandidateQuery query, Collection<Candidate> candidates, Instant now) {
+    int limit = query.limit();
+    if (limit <= 0) {
+      return List.of();
+    }
+    PriorityQueue<Scored> best = new PriorityQueue<>(Math.min(limit, 64) + 1, BEST_FIRST.reversed());
+    for (Candidate candidate : candidates) {
+      if (!eligible(query, candidate)) {
+        continue;
+      }
+      best.add(new Scored(candidate, score(query, candidate, now)));
+      if (best.size() > limit) {
+        best.poll();
+      }
+    }
+    List<Scored> ranked = new ArrayList<>(best);
+    ranked.sort(BEST_FIRST);
+    return ranked.stream().map(scored -> scored.candidate().card()).toList();
+  }
+
+  private record Scored(Candidate candidate, double score) {}
+
+  private static final Comparator<Scored> BEST_FIRST = Comparator.comparingDouble(Scored::score).reversed()
+      .thenComparing(scored -> scored.candidate().tutorId());
+
+  /**
+   * The hard filters: teaches the subject at the level, speaks the language, charges at most the
+   * student's maximum, is not excluded and does not hold another outstanding offer.
+   */
+  public static boolean eligible(CandidateQuery query, Candidate candidate) {
+    return !candidate.holdsOffer() && fits(query, candidate.card());
+  }
+
+  /** The hard filters that depend on the card alone (all but the outstanding offer). */
+  public static boolean fits(CandidateQuery query, TutorCard card) {
+    return card.rateCents() <= query.maxRateCents()
+        && card.speaks(query.language())
+        && card.teaches(query.subject(), query.level())
+        && (query.exclude() == null || !query.exclude().contains(card.tutorId()));
+  }
+
+  /** The weighted sum of the factors; higher is better. */
+  public double score(CandidateQuery query, Candidate candidate, Instant now) {
+    Stats stats = candidate.stats();
+    return weights.rating() * ratingFactor(candidate.card().rating())
+        + weights.price() * priceFactor(candidate.card().rateCents(), query.maxRateCents())
+        + weights.history() * historyFactor(stats.pastSessionsWithStudent())
+        + weights.fairness() * fairnessFactor(stats.lastOfferedAt(), now)
+        + weights.acceptance() * acceptanceFactor(stats.offersSent(), stats.offersAccepted());
+  }
+
+  /** The Bayesian average rating on the 1..5 scale. */
+  public double bayesianAverage(Rating rating) {
+    int count = rating == null ? 0 : Math.max(0, rating.count());
+    double average = count == 0 ? 0.0 : rating.average();
+    return (curves.priorReviews() * curves.priorAverage() + count * average) / (curves.priorReviews() + count);
+  }
+
+  double ratingFactor(Rating rating) {
+    return clamp((bayesianAverage(rating) - MIN_STARS) / (MAX_STARS - MIN_STARS));
+  }
+
+  static double priceFactor(long rateCents, long maxRateCents) {
+    if (maxRateCents <= 0) {
+      return 0.0;
+    }
+    return clamp(1.0 - (double) rateCents / maxRateCents);
+  }
+
+  static double historyFactor(int pastSessions) {
+    int n = Math.max(0, pastSessions);
+    return n / (n + 1.0);
+  }
+
+  double fairnessFactor(Instant lastOfferedAt, Instant now) {
+    if (lastOfferedAt == null) {
+      return 1.0;
+    }
+    double elapsed = Math.max(0L, Duration.between(lastOfferedAt, now).toMillis());
+    return elapsed / (elapsed + curves.fairnessHalfLife().toMillis());
+  }
+
+  static double acceptanceFactor(int sent, int accepted) {
+    int s = Math.max(0, sent);
+    int a = Math.max(0, Math.min(accepted, s));
+    return (a + 1.0) / (s + 2.0);
+  }
+
+  private static double clamp(double value) {
+    return Math.max(0.0, Math.min(1.0, value));
+  }
+}

@@ -1,0 +1,146 @@
+package io.tutormesh.engine.student;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tutormesh.engine.TestSupport;
+import io.tutormesh.engine.TestSupport.TestClock;
+import io.tutormesh.engine.common.Rejection;
+import io.tutormesh.engine.matching.InstantRequest;
+import io.tutormesh.engine.matching.MatchingSettings;
+import io.tutormesh.engine.session.SessionEntity;
+import io.tutormesh.engine.student.StudentEntity.CloseInstantRequest;
+import io.tutormesh.engine.student.StudentEntity.Command;
+import io.tutormesh.engine.student.StudentEntity.Event;
+import io.tutormesh.engine.student.StudentEntity.InstantRequestClosed;
+import io.tutormesh.engine.student.StudentEntity.InstantRequestOpened;
+import io.tutormesh.engine.student.StudentEntity.Registered;
+import io.tutormesh.engine.student.StudentEntity.RequestInstantTutor;
+import io.tutormesh.engine.student.StudentEntity.State;
+import io.tutormesh.engine.student.StudentEntity.UpdateProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A student has at most one open instant request; opening one starts its session. */
+class StudentInstantRequestTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+  private static final MatchingSettings SETTINGS =
+      new MatchingSettings(Duration.ofSeconds(15), Duration.ofSeconds(60), 1, Duration.ofSeconds(1), Duration.ofSeconds(45), 3, 15, 180);
+  private static final InstantRequest REQUEST = new InstantRequest("math", "high", "fr", 5000, 60);
+
+  private static ActorTestKit testKit;
+
+  private final List<SessionEntity.Command> sentToSessions = new CopyOnWriteArrayList<>();
+  private TestClock clock;
+  private EventSourcedBehaviorTestKit<Command, Event, State> student;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create(TestSupport.testKitConfig());
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void registeredStudent() {
+    clock = new TestClock(T0);
+    StudentEntity.Links links = (sessionId, command) -> sentToSessions.add(command);
+    student =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(), StudentEntity.create("student-1", TestSupport.defaultRules(), SETTINGS, links, clock));
+    student.<StatusReply<StudentEntity.StudentSummary>>runCommand(replyTo -> new UpdateProfile(TestSupport.validStudent(), replyTo));
+  }
+
+  private TestProbe<StatusReply<SessionEntity.SessionSummary>> probe() {
+    return testKit.createTestProbe();
+  }
+
+  @Test
+  void openingARequestPersistsItAndStartsTheSession() {
+    TestProbe<StatusReply<SessionEntity.SessionSummary>> reply = probe();
+
+    var result = student.runCommand(new RequestInstantTutor("session-1", REQUEST, reply.getRef()));
+
+    assertThat(result.events()).containsExactly(new InstantRequestOpened("student-1", "session-1", REQUEST, T0));
+    assertThat(((Registered) result.state()).openInstantSessionId()).isEqualTo("session-1");
+    assertThat(sentToSessions).singleElement().isInstanceOfSatisfying(SessionEntity.StartInstant.class, start -> {
+      assertThat(start.studentId()).isEqualTo("student-1");
+      assertThat(start.request()).isEqualTo(REQUEST);
+      assertThat(start.currency()).isEqualTo("EUR");
+      assertThat(start.replyTo()).isEqualTo(reply.getRef());
+    });
+  }
+
+  @Test
+  void aSecondRequestWhileOneIsOpenIsAConflictUntilItCloses() {
+    student.runCommand(new RequestInstantTutor("session-1", REQUEST, probe().getRef()));
+    TestProbe<StatusReply<SessionEntity.SessionSummary>> second = probe();
+
+    var refused = student.runCommand(new RequestInstantTutor("session-2", REQUEST, second.getRef()));
+    assertThat(refused.hasNoEvents()).isTrue();
+    assertThat(Rejection.parse(second.receiveMessage().getError().getMessage()).kind()).isEqualTo(Rejection.Kind.CONFLICT);
+
+    var closed = student.runCommand(new CloseInstantRequest("session-1"));
+    assertThat(closed.events()).containsExactly(new InstantRequestClosed("student-1", "session-1", T0));
+
+    var reopened = student.runCommand(new RequestInstantTutor("session-2", REQUEST, probe().getRef()));
+    assertThat(reopened.events()).hasSize(1);
+  }
+
+  @Test
+  void resendingTheSameRequestStartsItsSessionAgainWithoutANewEvent() {
+    student.runCommand(new RequestInstantTutor("session-1", REQUEST, probe().getRef()));
+    var again = student.runCommand(new RequestInstantTutor("session-1", REQUEST, probe().getRef()));
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(sentToSessions).hasSize(2);
+  }
+
+  @Test
+  void closingAnotherSessionChangesNothing() {
+    student.runCommand(new RequestInstantTutor("session-1", REQUEST, probe().getRef()));
+    assertThat(student.runCommand(new CloseInstantRequest("session-9")).hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void aRequestLeftOpenByACrashNoLongerBlocksAfterTwiceTheRequestTimeout() {
+    student.runCommand(new RequestInstantTutor("session-1", REQUEST, probe().getRef()));
+    clock.advance(Duration.ofSeconds(121));
+    var replaced = student.runCommand(new RequestInstantTutor("session-2", REQUEST, probe().getRef()));
+    assertThat(((Registered) replaced.state()).openInstantSessionId()).isEqualTo("session-2");
+  }
+
+  @Test
+  void invalidRequestsAreRejectedWithTheirFieldAndPersistNothing() {
+    TestProbe<StatusReply<SessionEntity.SessionSummary>> reply = probe();
+    var result = student.runCommand(new RequestInstantTutor("session-1", new InstantRequest("alchemy", "high", "fr", 5000, 60), reply.getRef()));
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(Rejection.parse(reply.receiveMessage().getError().getMessage()).field()).isEqualTo("subject");
+
+    student.runCommand(new RequestInstantTutor("session-1", new InstantRequest("math", "high", "fr", 5000, 10), reply.getRef()));
+    assertThat(Rejection.parse(reply.receiveMessage().getError().getMessage()).field()).isEqualTo("durationMinutes");
+    assertThat(sentToSessions).isEmpty();
+  }
+
+  @Test
+  void aStudentWithoutProfileCannotRequest() {
+    var unregistered =
+        EventSourcedBehaviorTestKit.<Command, Event, State>create(
+            testKit.system(), StudentEntity.create("student-2", TestSupport.defaultRules(), SETTINGS, (id, c) -> {}, clock));
+    TestProbe<StatusReply<SessionEntity.SessionSummary>> reply = probe();
+    assertThat(unregistered.runCommand(new RequestInstantTutor("session-1", REQUEST, reply.getRef())).hasNoEvents()).isTrue();
+    assertThat(Rejection.parse(reply.receiveMessage().getError().getMessage()).kind()).isEqualTo(Rejection.Kind.CONFLICT);
+  }
+}
