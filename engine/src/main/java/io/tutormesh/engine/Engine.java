@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 
@@ -32,8 +33,13 @@ public final class Engine {
     TutorEntity.init(system, links);
     StudentEntity.init(system, links);
     MatchPool.init(system);
+    // Sessions are remembered (in the journal): after a node restart, open sessions start again
+    // by themselves and resume their dispatch and timers; an ended one passivates itself.
+    boolean remember = system.settings().config().getBoolean("tutormesh.matching.remember-sessions");
     ClusterSharding.get(system)
-        .init(Entity.of(SessionEntity.ENTITY_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), matching, links, guard, observer, Clock.systemUTC())));
+        .init(
+            Entity.of(SessionEntity.ENTITY_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), matching, links, guard, observer, Clock.systemUTC(), ctx.getShard()))
+                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(remember)));
   }
 
   /** Every entity's outbound messages, through cluster sharding. */

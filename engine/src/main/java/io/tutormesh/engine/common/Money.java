@@ -4,9 +4,17 @@ package io.tutormesh.engine.common;
 public final class Money {
   private Money() {}
 
-  /** The price of `minutes` at an hourly `rateCents`, rounded up to the next cent. */
+  private static final long MINUTES_PER_HOUR = 60;
+
+  /**
+   * The price of `minutes` at an hourly `rateCents`, rounded up to the next cent: what a session
+   * holds on the student's wallet. Throws on negative input or overflow.
+   */
   public static long priceCents(long rateCents, int minutes) {
-    long total = Math.multiplyExact(rateCents, minutes);
-    return total / 60 + (total % 60 == 0 ? 0 : 1);
+    if (rateCents < 0 || minutes < 0) {
+      throw new IllegalArgumentException("rate and duration must not be negative");
+    }
+    long total = Math.multiplyExact(rateCents, (long) minutes);
+    return total / MINUTES_PER_HOUR + (total % MINUTES_PER_HOUR == 0 ? 0 : 1);
   }
 }

@@ -23,7 +23,6 @@ import java.util.Set;
 public final class InstantRequestRules {
 
   private static final Set<String> LANGUAGES = Set.of(Locale.getISOLanguages());
-  private static final long MINUTES_PER_HOUR = 60;
 
   private final Catalog catalog;
   private final long maxRateCents;
@@ -72,18 +71,6 @@ public final class InstantRequestRules {
       return invalid("durationMinutes", "must be between " + minDurationMinutes + " and " + maxDurationMinutes);
     }
     return Optional.empty();
-  }
-
-  /**
-   * What to hold on the student's wallet for a session: {@code rateCents} per hour for
-   * {@code durationMinutes}, rounded up to the next cent.
-   */
-  public static long holdCents(long rateCents, int durationMinutes) {
-    if (rateCents < 0 || durationMinutes < 0) {
-      throw new IllegalArgumentException("rate and duration must not be negative");
-    }
-    long product = Math.multiplyExact(rateCents, (long) durationMinutes);
-    return product / MINUTES_PER_HOUR + (product % MINUTES_PER_HOUR == 0 ? 0 : 1);
   }
 
   private static Optional<Rejection> invalid(String field, String detail) {

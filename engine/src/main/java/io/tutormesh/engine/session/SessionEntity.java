@@ -31,6 +31,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -254,9 +255,24 @@ public final class SessionEntity
 
   public static Behavior<Command> create(
       String sessionId, MatchingSettings settings, Links links, PaymentGuard guard, MatchingObserver observer, Clock clock) {
+    return create(sessionId, settings, links, guard, observer, clock, null);
+  }
+
+  /**
+   * @param shard the entity's shard when it runs under sharding with remember-entities (so that a
+   *     node restart restarts open sessions); an ended session passivates itself through it.
+   */
+  public static Behavior<Command> create(
+      String sessionId,
+      MatchingSettings settings,
+      Links links,
+      PaymentGuard guard,
+      MatchingObserver observer,
+      Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
         context -> Behaviors.withTimers(
-            timers -> new SessionEntity(sessionId, settings, links, guard, observer, clock, context, timers)));
+            timers -> new SessionEntity(sessionId, settings, links, guard, observer, clock, context, timers, shard)));
   }
 
   /** The tag every event of this session carries, for projections. */
@@ -272,6 +288,7 @@ public final class SessionEntity
   private final Clock clock;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
 
   // Volatile: lives while this incarnation runs; never needed to rebuild the state.
   private StartInstant pendingStart;
@@ -291,7 +308,8 @@ public final class SessionEntity
       MatchingObserver observer,
       Clock clock,
       ActorContext<Command> context,
-      TimerScheduler<Command> timers) {
+      TimerScheduler<Command> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     super(PersistenceId.of(ENTITY_KEY.name(), sessionId));
     this.sessionId = sessionId;
     this.settings = settings;
@@ -301,6 +319,7 @@ public final class SessionEntity
     this.clock = clock;
     this.context = context;
     this.timers = timers;
+    this.shard = shard;
   }
 
   @Override
@@ -631,6 +650,7 @@ public final class SessionEntity
   private void releasedAfterCancel(Matched before, Ended state) {
     links.tutor(before.tutorId(), new TutorEntity.Release(sessionId));
     notifySubscribers(state);
+    passivateLater();
   }
 
   /** MATCHING ended without a match (cancelled or nobody): withdraw every offer, free the student. */
@@ -646,6 +666,17 @@ public final class SessionEntity
     links.student(before.info().studentId(), new StudentEntity.CloseInstantRequest(sessionId));
     observer.requestEnded(state.status().name());
     notifySubscribers(state);
+    passivateLater();
+  }
+
+  /**
+   * An ended session needs no process: it leaves the remembered entities (its events stay).
+   * Later commands start it again from the journal.
+   */
+  private void passivateLater() {
+    if (shard != null) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
   }
 
   // --- reconciliation and subscribers ---
@@ -691,6 +722,9 @@ public final class SessionEntity
   }
 
   private void recovered(State state) {
+    if (state instanceof Ended) {
+      passivateLater();
+    }
     if (!(state instanceof Matching matching)) {
       return;
     }

@@ -119,25 +119,25 @@ class InstantRequestRulesTest {
 
   @Test
   void theHoldIsTheRateTimesTheDuration() {
-    assertThat(InstantRequestRules.holdCents(4000, 60)).isEqualTo(4000);
-    assertThat(InstantRequestRules.holdCents(4000, 90)).isEqualTo(6000);
-    assertThat(InstantRequestRules.holdCents(3000, 15)).isEqualTo(750);
-    assertThat(InstantRequestRules.holdCents(0, 60)).isZero();
+    assertThat(io.tutormesh.engine.common.Money.priceCents(4000, 60)).isEqualTo(4000);
+    assertThat(io.tutormesh.engine.common.Money.priceCents(4000, 90)).isEqualTo(6000);
+    assertThat(io.tutormesh.engine.common.Money.priceCents(3000, 15)).isEqualTo(750);
+    assertThat(io.tutormesh.engine.common.Money.priceCents(0, 60)).isZero();
   }
 
   @Test
   void theHoldIsRoundedUpToTheCent() {
-    assertThat(InstantRequestRules.holdCents(1, 15)).isEqualTo(1); // 0.25 cent
-    assertThat(InstantRequestRules.holdCents(4999, 45)).isEqualTo(3750); // 3749.25
-    assertThat(InstantRequestRules.holdCents(1001, 20)).isEqualTo(334); // 333.67
-    assertThat(InstantRequestRules.holdCents(50_000, 180)).isEqualTo(150_000);
+    assertThat(io.tutormesh.engine.common.Money.priceCents(1, 15)).isEqualTo(1); // 0.25 cent
+    assertThat(io.tutormesh.engine.common.Money.priceCents(4999, 45)).isEqualTo(3750); // 3749.25
+    assertThat(io.tutormesh.engine.common.Money.priceCents(1001, 20)).isEqualTo(334); // 333.67
+    assertThat(io.tutormesh.engine.common.Money.priceCents(50_000, 180)).isEqualTo(150_000);
   }
 
   @Test
   void theHoldRefusesNegativeInputAndOverflow() {
-    assertThatThrownBy(() -> InstantRequestRules.holdCents(-1, 60)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> InstantRequestRules.holdCents(100, -1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> InstantRequestRules.holdCents(Long.MAX_VALUE, 60)).isInstanceOf(ArithmeticException.class);
+    assertThatThrownBy(() -> io.tutormesh.engine.common.Money.priceCents(-1, 60)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> io.tutormesh.engine.common.Money.priceCents(100, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> io.tutormesh.engine.common.Money.priceCents(Long.MAX_VALUE, 60)).isInstanceOf(ArithmeticException.class);
   }
 
   @Test
