@@ -1,5 +1,6 @@
 package io.tutormesh.engine;
 
+import io.tutormesh.engine.catalog.Catalog;
 import io.tutormesh.engine.matching.AvailabilityEvent;
 import io.tutormesh.engine.matching.AvailabilityTopics;
 import io.tutormesh.engine.matching.MatchPool;
@@ -33,6 +34,9 @@ public final class Engine {
     TutorEntity.init(system, links);
     StudentEntity.init(system, links);
     MatchPool.init(system);
+    // Topics are created now, not on first use: a topic finds the other nodes' topics through the
+    // receptionist, which takes a moment, and an event published before then stays on its node.
+    Catalog.fromConfig(system.settings().config()).subjects().forEach(s -> AvailabilityTopics.get(system).topic(s.subject()));
     // Sessions are remembered (in the journal): after a node restart, open sessions start again
     // by themselves and resume their dispatch and timers; an ended one passivates itself.
     boolean remember = system.settings().config().getBoolean("tutormesh.matching.remember-sessions");

@@ -5,11 +5,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.tutormesh.engine.catalog.Catalog;
-import io.tutormesh.engine.student.StudentEntity;
-import io.tutormesh.engine.tutor.TutorEntity;
+import io.tutormesh.engine.Engine;
+import io.tutormesh.engine.session.PaymentGuard;
 import io.tutormesh.gateway.auth.JwtAuth;
 import io.tutormesh.gateway.http.ApiContext;
 import io.tutormesh.gateway.http.HttpApi;
+import io.tutormesh.gateway.matching.MatchingMetrics;
+import io.tutormesh.gateway.ws.WsEndpoints;
 import io.tutormesh.gateway.ws.WsServer;
 import io.tutormesh.persistence.CassandraSchema;
 import io.tutormesh.persistence.EmbeddedCassandra;
@@ -94,8 +96,7 @@ public final class Node {
 
       system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, withRuntimeSettings(config, settings, contactPoints));
       joinCluster(system, settings);
-      TutorEntity.init(system);
-      StudentEntity.init(system);
+      Engine.init(system, new MatchingMetrics(metrics.registry()), PaymentGuard.ALWAYS_YES);
 
       ApiContext context =
           new ApiContext(
@@ -119,7 +120,7 @@ public final class Node {
           new WsServer(
               new WsServer.Settings(
                   settings.wsInterface(), settings.wsPort(), settings.maxFrameBytes(), settings.wsIdleTimeout(), settings.wsStopTimeout()),
-              container -> {});
+              container -> WsEndpoints.mount(container, context));
       ws.start();
 
       Node node = new Node(settings, system, embedded, binding, ws, metrics);

@@ -1,7 +1,10 @@
 package io.tutormesh.gateway.http;
 
 import io.tutormesh.engine.catalog.Catalog;
+import io.tutormesh.gateway.admin.AdminRoutes;
+import io.tutormesh.gateway.availability.AvailabilityRoutes;
 import io.tutormesh.gateway.catalog.CatalogRoutes;
+import io.tutormesh.gateway.session.SessionRoutes;
 import io.tutormesh.gateway.student.StudentRoutes;
 import io.tutormesh.gateway.tutor.TutorRoutes;
 import java.time.Duration;
@@ -31,6 +34,9 @@ public final class HttpApi extends AllDirectives {
     v1.add(new CatalogRoutes(context, catalog).route());
     v1.add(new TutorRoutes(context).route());
     v1.add(new StudentRoutes(context).route());
+    v1.add(new SessionRoutes(context).route());
+    v1.add(new AvailabilityRoutes(context, catalog).route());
+    v1.add(new AdminRoutes(context).route());
     Route ops = new OpsRoutes(context, readiness).route();
     this.route =
         ProblemHandlers.sealed(() -> concat(ops, pathPrefix("v1", () -> concat(v1.get(0), v1.subList(1, v1.size()).toArray(Route[]::new)))));

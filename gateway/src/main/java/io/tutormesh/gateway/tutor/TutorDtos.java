@@ -53,7 +53,7 @@ public final class TutorDtos {
       Instant createdAt,
       Instant updatedAt) {
 
-    static Tutor of(TutorEntity.TutorSummary s) {
+    public static Tutor of(TutorEntity.TutorSummary s) {
       TutorEntity.TutorProfile p = s.profile();
       return new Tutor(
           s.tutorId(),

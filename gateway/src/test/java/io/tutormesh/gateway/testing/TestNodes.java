@@ -39,6 +39,9 @@ public final class TestNodes {
     settings.put("tutormesh.cassandra.apply-schema", false);
     settings.put("tutormesh.jwt.secret", JWT_SECRET);
     settings.put("tutormesh.dev-mode", true);
+    // Every test cluster shares the keyspace: sessions remembered by one would restart in the
+    // next test's cluster. Only the tests of that feature turn it on.
+    settings.put("tutormesh.matching.remember-sessions", false);
     settings.putAll(overrides);
     return ConfigFactory.load(ConfigFactory.parseMap(settings).withFallback(ConfigFactory.defaultApplication()));
   }

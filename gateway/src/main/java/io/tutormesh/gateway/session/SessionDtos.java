@@ -1,0 +1,93 @@
+package io.tutormesh.gateway.session;
+
+import io.tutormesh.engine.matching.InstantRequest;
+import io.tutormesh.engine.session.SessionEntity;
+import io.tutormesh.gateway.auth.Principal;
+import io.tutormesh.gateway.auth.Role;
+import io.tutormesh.gateway.http.Problem;
+import io.tutormesh.gateway.http.ProblemException;
+import java.time.Instant;
+import java.util.List;
+
+/** Instant requests and sessions on the wire, mapped explicitly to and from the engine's records. */
+public final class SessionDtos {
+  private SessionDtos() {}
+
+  /**
+   * `POST /v1/instant-requests`. Numbers are boxed so that a missing one is a 400 naming it rather
+   * than a silent 0; the engine's rules check everything else and name the field they refuse.
+   */
+  public record InstantRequestBody(
+      String subject, String level, String language, Long maxRateCents, Integer durationMinutes) {
+
+    InstantRequest toRequest() {
+      if (maxRateCents == null) {
+        throw new ProblemException(Problem.badRequest("maxRateCents", "is required"));
+      }
+      if (durationMinutes == null) {
+        throw new ProblemException(Problem.badRequest("durationMinutes", "is required"));
+      }
+      return new InstantRequest(subject, level, language, maxRateCents, durationMinutes);
+    }
+  }
+
+  /** The 202 answer to an instant request: where to follow it. */
+  public record InstantRequestAccepted(String sessionId, String status) {
+    static InstantRequestAccepted of(SessionEntity.SessionSummary s) {
+      return new InstantRequestAccepted(s.sessionId(), s.status().name());
+    }
+  }
+
+  public record Escrow(String status, long heldCents, long releasedCents, long refundedCents) {}
+
+  public record TimelineEntry(Instant at, String status) {}
+
+  /** `GET /v1/sessions/{id}` and the answer to a cancel. */
+  public record Session(
+      String sessionId,
+      String kind,
+      String status,
+      String studentId,
+      String tutorId,
+      String subject,
+      String level,
+      String language,
+      Instant start,
+      int durationMinutes,
+      long rateCents,
+      long maxRateCents,
+      String currency,
+      Escrow escrow,
+      List<TimelineEntry> timeline) {
+
+    static Session of(SessionEntity.SessionSummary s) {
+      SessionEntity.Escrow e = s.escrow();
+      return new Session(
+          s.sessionId(),
+          s.kind().name(),
+          s.status().name(),
+          s.studentId(),
+          s.tutorId(),
+          s.subject(),
+          s.level(),
+          s.language(),
+          s.start(),
+          s.durationMinutes(),
+          s.rateCents(),
+          s.maxRateCents(),
+          s.currency(),
+          new Escrow(e.status().name(), e.heldCents(), e.releasedCents(), e.refundedCents()),
+          s.timeline().stream().map(t -> new TimelineEntry(t.at(), t.status().name())).toList());
+    }
+  }
+
+  /**
+   * A session is private to its participants and admins: its student (with a student token) and
+   * its tutor (with a tutor token).
+   */
+  static boolean mayAccess(Principal who, SessionEntity.SessionSummary session) {
+    return who.isAdmin()
+        || (who.role() == Role.STUDENT && who.userId().equals(session.studentId()))
+        || (who.role() == Role.TUTOR && who.userId().equals(session.tutorId()));
+  }
+}

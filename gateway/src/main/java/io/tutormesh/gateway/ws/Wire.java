@@ -1,0 +1,22 @@
+package io.tutormesh.gateway.ws;
+
+import java.util.function.Consumer;
+
+/**
+ * The outbound side of one socket as its actor sees it. Only the connection's actor calls it, and
+ * it calls {@link #send} again only after the previous send completed.
+ */
+interface Wire {
+
+  /** Writes one text frame; exactly one of the callbacks runs when the write ends. */
+  void send(String text, Runnable onSent, Consumer<Throwable> onFailed);
+
+  /** Sends a WebSocket ping; the client's pong shows it is alive. */
+  void ping();
+
+  /** Starts the close handshake with this status code and reason. */
+  void close(int code, String reason);
+
+  /** Drops the connection without a close handshake (the peer is presumed dead). */
+  void disconnect();
+}
