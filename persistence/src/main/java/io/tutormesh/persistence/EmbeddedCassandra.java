@@ -84,6 +84,8 @@ public final class EmbeddedCassandra implements AutoCloseable {
    *     ({@code -Dcassandra.unsafesystem}; the commit log still holds them): creating the schema
    *     takes ≈ 0.5 s instead of ≈ 1.7 s, but a machine crash soon after can lose a schema change.
    *     For tests.
+   * @param cqlPort a fixed CQL port, or {@code 0} (the default) for the remembered port while it is
+   *     free, else a free one. A fixed port that is taken fails the start instead of moving.
    */
   public record Options(
       Duration startTimeout,
@@ -91,7 +93,8 @@ public final class EmbeddedCassandra implements AutoCloseable {
       String initialHeap,
       String maxHeap,
       String clusterName,
-      boolean unsafeSystem) {
+      boolean unsafeSystem,
+      int cqlPort) {
 
     public Options {
       Objects.requireNonNull(startTimeout, "startTimeout");
@@ -99,34 +102,57 @@ public final class EmbeddedCassandra implements AutoCloseable {
       Objects.requireNonNull(initialHeap, "initialHeap");
       Objects.requireNonNull(maxHeap, "maxHeap");
       Objects.requireNonNull(clusterName, "clusterName");
+      if (cqlPort < 0 || cqlPort > 65535) {
+        throw new IllegalArgumentException("cqlPort must be 0 (any) or 1-65535, got " + cqlPort);
+      }
+    }
+
+    /** The options without a fixed CQL port (as before {@code cqlPort} existed). */
+    public Options(
+        Duration startTimeout,
+        Duration stopTimeout,
+        String initialHeap,
+        String maxHeap,
+        String clusterName,
+        boolean unsafeSystem) {
+      this(startTimeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafeSystem, 0);
     }
 
     /** Sized for a laptop: {@code -Xms256m -Xmx512m}; 60 s to start, 20 s to stop. */
     public static Options defaults() {
       return new Options(
-          Duration.ofSeconds(60), Duration.ofSeconds(20), "256m", "512m", "tutormesh", false);
+          Duration.ofSeconds(60), Duration.ofSeconds(20), "256m", "512m", "tutormesh", false, 0);
     }
 
     public Options withStartTimeout(Duration timeout) {
       return new Options(
-          timeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafeSystem);
+          timeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafeSystem, cqlPort);
     }
 
     public Options withStopTimeout(Duration timeout) {
       return new Options(
-          startTimeout, timeout, initialHeap, maxHeap, clusterName, unsafeSystem);
+          startTimeout, timeout, initialHeap, maxHeap, clusterName, unsafeSystem, cqlPort);
     }
 
     public Options withHeap(String initial, String max) {
-      return new Options(startTimeout, stopTimeout, initial, max, clusterName, unsafeSystem);
+      return new Options(
+          startTimeout, stopTimeout, initial, max, clusterName, unsafeSystem, cqlPort);
     }
 
     public Options withClusterName(String name) {
-      return new Options(startTimeout, stopTimeout, initialHeap, maxHeap, name, unsafeSystem);
+      return new Options(
+          startTimeout, stopTimeout, initialHeap, maxHeap, name, unsafeSystem, cqlPort);
     }
 
     public Options withUnsafeSystem(boolean unsafe) {
-      return new Options(startTimeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafe);
+      return new Options(
+          startTimeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafe, cqlPort);
+    }
+
+    /** A fixed CQL port ({@code 0}: the remembered or a free one, the default). */
+    public Options withCqlPort(int port) {
+      return new Options(
+          startTimeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafeSystem, port);
     }
   }
 
@@ -178,7 +204,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
       lock(lockChannel, home);
       List<Path> classpath = serverClasspath();
       Path boot = writeBootClass(home);
-      ports = Ports.load(home.resolve("ports.properties"));
+      ports = Ports.load(home.resolve("ports.properties"), options.cqlPort());
       Path yaml = writeConfig(home, ports, options);
       Path logback = writeLogbackConfig(home);
       process = new ProcessBuilder(command(home, boot, classpath, yaml, logback, ports, options))
@@ -608,7 +634,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
   /** CQL, storage and JMX ports: the remembered ones while still free, fresh ones otherwise. */
   private record Ports(int cql, int storage, int jmx) {
 
-    static Ports load(Path file) throws IOException {
+    static Ports load(Path file, int fixedCql) throws IOException {
       Properties saved = new Properties();
       if (Files.exists(file)) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -617,8 +643,8 @@ public final class EmbeddedCassandra implements AutoCloseable {
       }
       List<ServerSocket> held = new ArrayList<>();
       try {
-        Ports ports = new Ports(
-            port(saved, "cql", held), port(saved, "storage", held), port(saved, "jmx", held));
+        int cql = fixedCql == 0 ? port(saved, "cql", held) : fixedPort(fixedCql, "cql", held);
+        Ports ports = new Ports(cql, port(saved, "storage", held), port(saved, "jmx", held));
         Properties out = new Properties();
         out.setProperty("cql", Integer.toString(ports.cql()));
         out.setProperty("storage", Integer.toString(ports.storage()));
@@ -631,6 +657,18 @@ public final class EmbeddedCassandra implements AutoCloseable {
         for (ServerSocket socket : held) {
           socket.close();
         }
+      }
+    }
+
+    /** Binds a port that was asked for, or fails: a fixed port never moves silently. */
+    private static int fixedPort(int port, String key, List<ServerSocket> held) {
+      try {
+        ServerSocket socket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        held.add(socket);
+        return port;
+      } catch (IOException e) {
+        throw new IllegalStateException("The fixed " + key + " port " + port
+            + " is not free on the loopback address (" + e.getMessage() + ")");
       }
     }
 
