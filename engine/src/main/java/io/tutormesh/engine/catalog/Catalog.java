@@ -17,6 +17,8 @@ import java.util.Set;
  */
 public record Catalog(List<SubjectLevels> subjects, List<String> levels, String currency) {
 
+  private static final java.util.Set<String> ISO_LANGUAGES = java.util.Set.of(java.util.Locale.getISOLanguages());
+
   /** One subject and the levels it is offered at, in catalogue order. */
   public record SubjectLevels(String subject, List<String> levels) {
     public SubjectLevels {
@@ -65,6 +67,11 @@ public record Catalog(List<SubjectLevels> subjects, List<String> levels, String 
 
   private static boolean isCurrency(String code) {
     return Currency.getAvailableCurrencies().stream().anyMatch(known -> known.getCurrencyCode().equals(code));
+  }
+
+  /** True for a lowercase ISO 639-1 code ("fr"): the only way languages are written here. */
+  public static boolean isLanguage(String code) {
+    return code != null && ISO_LANGUAGES.contains(code);
   }
 
   public boolean hasSubject(String subject) {

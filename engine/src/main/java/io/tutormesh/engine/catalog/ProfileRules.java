@@ -8,7 +8,6 @@ import io.tutormesh.engine.tutor.TutorEntity.TutorProfile;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,7 +32,6 @@ public record ProfileRules(
   public static final int DEFAULT_MAX_SUBJECTS = 20;
   public static final int DEFAULT_MAX_LANGUAGES = 10;
 
-  private static final Set<String> LANGUAGES = Set.of(Locale.getISOLanguages());
   private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
 
   public ProfileRules {
@@ -133,10 +131,10 @@ public record ProfileRules(
       return invalid(path + ".subject", "subject is required");
     }
     if (!catalog.hasSubject(subject)) {
-      return invalid(path + ".subject", "unknown subject " + quote(subject));
+      return invalid(path + ".subject", "unknown subject " + Rejection.quoted(subject));
     }
     if (!seen.add(subject)) {
-      return invalid(path + ".subject", "duplicate subject " + quote(subject));
+      return invalid(path + ".subject", "duplicate subject " + Rejection.quoted(subject));
     }
     List<String> levels = offer.levels();
     if (levels == null || levels.isEmpty()) {
@@ -150,10 +148,10 @@ public record ProfileRules(
         return invalid(levelPath, "level is required");
       }
       if (!catalog.offers(subject, level)) {
-        return invalid(levelPath, quote(subject) + " is not offered at level " + quote(level));
+        return invalid(levelPath, Rejection.quoted(subject) + " is not offered at level " + Rejection.quoted(level));
       }
       if (!seenLevels.add(level)) {
-        return invalid(levelPath, "duplicate level " + quote(level));
+        return invalid(levelPath, "duplicate level " + Rejection.quoted(level));
       }
     }
     return Optional.empty();
@@ -173,11 +171,11 @@ public record ProfileRules(
       if (language == null || language.isBlank()) {
         return invalid(path, "language is required");
       }
-      if (!LANGUAGES.contains(language)) {
-        return invalid(path, "must be a lowercase ISO 639-1 code such as en, got " + quote(language));
+      if (!Catalog.isLanguage(language)) {
+        return invalid(path, "must be a lowercase ISO 639-1 code such as en, got " + Rejection.quoted(language));
       }
       if (!seen.add(language)) {
-        return invalid(path, "duplicate language " + quote(language));
+        return invalid(path, "duplicate language " + Rejection.quoted(language));
       }
     }
     return Optional.empty();
@@ -205,7 +203,7 @@ public record ProfileRules(
       return invalid("timezone", "timezone is required");
     }
     if (!ZONES.contains(timezone)) {
-      return invalid("timezone", "must be an IANA time zone such as Europe/Paris, got " + quote(timezone));
+      return invalid("timezone", "must be an IANA time zone such as Europe/Paris, got " + Rejection.quoted(timezone));
     }
     return Optional.empty();
   }
@@ -231,11 +229,6 @@ public record ProfileRules(
     return Optional.of(Rejection.invalid(field, detail));
   }
 
-  /** Echoes client input in a detail, cut short so that a huge value cannot bloat the error. */
-  private static String quote(String value) {
-    String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-    return "'" + shown + "'";
-  }
 
   private static long longOr(Config config, String path, long fallback) {
     return config.hasPath(path) ? config.getLong(path) : fallback;

@@ -86,4 +86,10 @@ public record Rejection(Kind kind, String field, String detail) implements CborS
     }
     return null;
   }
+
+  /** Client input echoed in a detail, cut short so that a huge value cannot bloat the error. */
+  public static String quoted(String value) {
+    String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+    return "'" + shown + "'";
+  }
 }

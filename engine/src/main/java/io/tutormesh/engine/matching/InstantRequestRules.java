@@ -3,10 +3,8 @@ package io.tutormesh.engine.matching;
 import io.tutormesh.engine.catalog.Catalog;
 import io.tutormesh.engine.catalog.ProfileRules;
 import io.tutormesh.engine.common.Rejection;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The rules an {@link InstantRequest} must follow: a pure validator. The first broken rule wins;
@@ -22,7 +20,6 @@ import java.util.Set;
  */
 public final class InstantRequestRules {
 
-  private static final Set<String> LANGUAGES = Set.of(Locale.getISOLanguages());
 
   private final Catalog catalog;
   private final long maxRateCents;
@@ -49,20 +46,20 @@ public final class InstantRequestRules {
       return invalid("subject", "subject is required");
     }
     if (!catalog.hasSubject(request.subject())) {
-      return invalid("subject", "unknown subject " + quote(request.subject()));
+      return invalid("subject", "unknown subject " + Rejection.quoted(request.subject()));
     }
     if (request.level() == null || request.level().isBlank()) {
       return invalid("level", "level is required");
     }
     if (!catalog.offers(request.subject(), request.level())) {
-      return invalid("level", quote(request.subject()) + " is offered at "
-          + String.join(", ", catalog.levelsOf(request.subject()).orElseThrow()) + ", not " + quote(request.level()));
+      return invalid("level", Rejection.quoted(request.subject()) + " is offered at "
+          + String.join(", ", catalog.levelsOf(request.subject()).orElseThrow()) + ", not " + Rejection.quoted(request.level()));
     }
     if (request.language() == null || request.language().isBlank()) {
       return invalid("language", "language is required");
     }
-    if (!LANGUAGES.contains(request.language())) {
-      return invalid("language", "must be a lowercase ISO 639-1 code such as en, got " + quote(request.language()));
+    if (!Catalog.isLanguage(request.language())) {
+      return invalid("language", "must be a lowercase ISO 639-1 code such as en, got " + Rejection.quoted(request.language()));
     }
     if (request.maxRateCents() <= 0 || request.maxRateCents() > maxRateCents) {
       return invalid("maxRateCents", "must be between 1 and " + maxRateCents);
@@ -77,9 +74,4 @@ public final class InstantRequestRules {
     return Optional.of(Rejection.invalid(field, detail));
   }
 
-  /** Echoes client input in a detail, cut short so that a huge value cannot bloat the error. */
-  private static String quote(String value) {
-    String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-    return "'" + shown + "'";
-  }
 }

@@ -1,11 +1,10 @@
 package io.tutormesh.gateway.availability;
 
 import io.tutormesh.engine.catalog.Catalog;
+import io.tutormesh.engine.common.Rejection;
 import io.tutormesh.engine.matching.TutorCard;
 import io.tutormesh.gateway.http.Problem;
 import io.tutormesh.gateway.http.ProblemException;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * `?subject=&language=&level=`, checked: the subject is required and in the catalogue; the
@@ -14,7 +13,6 @@ import java.util.Set;
  */
 public record AvailabilityQuery(String subject, String language, String level) {
 
-  private static final Set<String> LANGUAGES = Set.of(Locale.getISOLanguages());
 
   /** The query, or a 400 naming the offending parameter. */
   public static AvailabilityQuery parse(Catalog catalog, String subject, String language, String level) {
@@ -22,15 +20,15 @@ public record AvailabilityQuery(String subject, String language, String level) {
       throw invalid("subject", "is required");
     }
     if (!catalog.hasSubject(subject)) {
-      throw invalid("subject", "is not in the catalogue: " + quote(subject));
+      throw invalid("subject", "is not in the catalogue: " + Rejection.quoted(subject));
     }
     String lang = emptyToNull(language);
-    if (lang != null && !LANGUAGES.contains(lang)) {
-      throw invalid("language", "must be a lowercase ISO 639-1 code such as en, got " + quote(lang));
+    if (lang != null && !Catalog.isLanguage(lang)) {
+      throw invalid("language", "must be a lowercase ISO 639-1 code such as en, got " + Rejection.quoted(lang));
     }
     String lvl = emptyToNull(level);
     if (lvl != null && !catalog.offers(subject, lvl)) {
-      throw invalid("level", subject + " is offered at " + String.join(", ", catalog.levelsOf(subject).orElseThrow()) + ", not " + quote(lvl));
+      throw invalid("level", subject + " is offered at " + String.join(", ", catalog.levelsOf(subject).orElseThrow()) + ", not " + Rejection.quoted(lvl));
     }
     return new AvailabilityQuery(subject, lang, lvl);
   }
@@ -50,8 +48,4 @@ public record AvailabilityQuery(String subject, String language, String level) {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  /** Echoes client input, cut short so that a huge value cannot bloat the problem. */
-  private static String quote(String value) {
-    return "'" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'";
-  }
 }
