@@ -16,7 +16,21 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * With fewer than 2 CPUs for the common pool, the JDK runs every async CompletionStage step on a
+   * new thread; Pekko's ask stages complete that way, so a small machine started thousands of
+   * threads a second under load (bench/RESULTS.md, problem 1). Must run before anything touches
+   * ForkJoinPool or CompletableFuture; an explicit -D setting wins.
+   */
+  static void sizeCommonPool() {
+    String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+    }
+  }
+
   public static void main(String[] args) {
+    sizeCommonPool();
     Node node;
     try {
       Config config =

@@ -119,23 +119,28 @@ public final class StudentEntity
 
   /** A student with a profile, and the instant request it has open (if any). */
   public record Registered(
-      StudentProfile profile, Instant createdAt, Instant updatedAt, String openInstantSessionId, Instant openInstantAt)
+      StudentProfile profile,
+      Instant createdAt,
+      Instant updatedAt,
+      String openInstantSessionId,
+      Instant openInstantAt,
+      InstantRequest openInstantRequest)
       implements State {
 
     public Registered(StudentProfile profile, Instant createdAt, Instant updatedAt) {
-      this(profile, createdAt, updatedAt, null, null);
+      this(profile, createdAt, updatedAt, null, null, null);
     }
 
     Registered updated(StudentProfileUpdated event) {
-      return new Registered(event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt);
+      return new Registered(event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt, openInstantRequest);
     }
 
     Registered opened(InstantRequestOpened event) {
-      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at());
+      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at(), event.request());
     }
 
     Registered closed(InstantRequestClosed event) {
-      return new Registered(profile, createdAt, updatedAt, null, null);
+      return new Registered(profile, createdAt, updatedAt, null, null, null);
     }
 
     StudentSummary summary(String studentId) {
@@ -244,15 +249,17 @@ public final class StudentEntity
     if (rejection.isPresent()) {
       return reject(command.replyTo(), rejection.get());
     }
-    if (state.openInstantSessionId() != null && !command.sessionId().equals(state.openInstantSessionId())
-        && clock.instant().isBefore(state.openInstantAt().plus(staleRequestAfter))) {
-      return reject(command.replyTo(), Rejection.conflict("an instant request is already open: session " + state.openInstantSessionId()));
-    }
     String currency = rules.catalog().currency();
     SessionEntity.StartInstant start = new SessionEntity.StartInstant(studentId, command.request(), currency, command.replyTo());
-    if (command.sessionId().equals(state.openInstantSessionId())) {
-      links.session(command.sessionId(), start);
+    boolean open = state.openInstantSessionId() != null && clock.instant().isBefore(state.openInstantAt().plus(staleRequestAfter));
+    if (open && (command.sessionId().equals(state.openInstantSessionId()) || command.request().equals(state.openInstantRequest()))) {
+      // The same request again (a retry after a timeout, say): it answers the open session, whose
+      // reply is its current state; nothing new is opened.
+      links.session(state.openInstantSessionId(), start);
       return Effect().noReply();
+    }
+    if (open) {
+      return reject(command.replyTo(), Rejection.conflict("another instant request is already open: session " + state.openInstantSessionId()));
     }
     return Effect()
         .persist(new InstantRequestOpened(studentId, command.sessionId(), command.request(), clock.instant()))

@@ -37,6 +37,7 @@ class StudentInstantRequestTest {
   private static final MatchingSettings SETTINGS =
       new MatchingSettings(Duration.ofSeconds(15), Duration.ofSeconds(60), 1, Duration.ofSeconds(1), Duration.ofSeconds(45), 3, 15, 180);
   private static final InstantRequest REQUEST = new InstantRequest("math", "high", "fr", 5000, 60);
+  private static final InstantRequest OTHER_REQUEST = new InstantRequest("physics", "high", "fr", 5000, 60);
 
   private static ActorTestKit testKit;
 
@@ -89,7 +90,7 @@ class StudentInstantRequestTest {
     student.runCommand(new RequestInstantTutor("session-1", REQUEST, probe().getRef()));
     TestProbe<StatusReply<SessionEntity.SessionSummary>> second = probe();
 
-    var refused = student.runCommand(new RequestInstantTutor("session-2", REQUEST, second.getRef()));
+    var refused = student.runCommand(new RequestInstantTutor("session-2", OTHER_REQUEST, second.getRef()));
     assertThat(refused.hasNoEvents()).isTrue();
     assertThat(Rejection.parse(second.receiveMessage().getError().getMessage()).kind()).isEqualTo(Rejection.Kind.CONFLICT);
 
@@ -106,6 +107,20 @@ class StudentInstantRequestTest {
     var again = student.runCommand(new RequestInstantTutor("session-1", REQUEST, probe().getRef()));
     assertThat(again.hasNoEvents()).isTrue();
     assertThat(sentToSessions).hasSize(2);
+  }
+
+  @Test
+  void theSameRequestUnderANewSessionIdIsTheOpenSessionAgain() {
+    student.runCommand(new RequestInstantTutor("session-1", REQUEST, probe().getRef()));
+    TestProbe<StatusReply<SessionEntity.SessionSummary>> retry = probe();
+
+    var again = student.runCommand(new RequestInstantTutor("session-2", REQUEST, retry.getRef()));
+
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(((Registered) again.state()).openInstantSessionId()).isEqualTo("session-1");
+    assertThat(sentToSessions).hasSize(2);
+    assertThat(sentToSessions.get(1)).isInstanceOfSatisfying(SessionEntity.StartInstant.class, start -> assertThat(start.replyTo()).isEqualTo(retry.getRef()));
+    retry.expectNoMessage(java.time.Duration.ofMillis(50));
   }
 
   @Test

@@ -120,6 +120,11 @@ class InstantRequestsIntegrationTest {
     assertProblem(second, 409);
     assertThat(second.json().get("detail").asText()).contains(sessionId);
 
+    // The same request again (a retry after a lost answer or a 503) is the open session, not a new one.
+    Reply retried = request(token, instantJson("math", "university", "en", 4000, 45));
+    assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+    assertThat(retried.json().get("sessionId").asText()).isEqualTo(sessionId);
+
     Reply read = api.get("/v1/sessions/" + sessionId, token);
     assertThat(read.status()).as(read.body()).isEqualTo(200);
     JsonNode session = read.json();
