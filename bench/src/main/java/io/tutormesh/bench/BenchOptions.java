@@ -37,6 +37,7 @@ final class BenchOptions {
   double sustainedMaxErrorFraction = 0.01;
 
   boolean findMax = false;
+  boolean ramp = false;
   Duration stepDuration = Duration.ofSeconds(20);
   double startRate = 200;
   double rateStep = 200;
@@ -57,6 +58,7 @@ final class BenchOptions {
         }
         case "--find-max" -> o.findMax = true;
         case "--no-cancel" -> o.cancel = false;
+        case "--ramp" -> o.ramp = true;
         default -> {
           if (!a.startsWith("--") || i + 1 >= args.length) {
             throw new IllegalArgumentException("unknown or incomplete option " + a + "\n" + usage());
@@ -142,6 +144,7 @@ final class BenchOptions {
           --subjects S             first S subjects of GET /v1/catalog (12)
           --rate R                 instant requests per second, open model (200)
           --duration D             measured time (60s); --warmup D before it, not measured (10s)
+          --ramp                   warm up in 5 equal steps at 20, 40, 60, 80, 100 % of --rate
           --students M             student pool, reused FIFO (default max(3000, 10 x top rate))
           --student-quarantine D   a student whose POST failed (503, 409, exception) is reused
                                    only after D (70s: past the node's request-timeout)
