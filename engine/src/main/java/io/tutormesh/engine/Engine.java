@@ -6,6 +6,7 @@ import io.tutormesh.engine.matching.AvailabilityTopics;
 import io.tutormesh.engine.matching.MatchPool;
 import io.tutormesh.engine.matching.MatchingObserver;
 import io.tutormesh.engine.matching.MatchingSettings;
+import io.tutormesh.engine.room.RoomSettings;
 import io.tutormesh.engine.session.PaymentGuard;
 import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.student.StudentEntity;
@@ -29,6 +30,7 @@ public final class Engine {
 
   public static void init(ActorSystem<?> system, MatchingObserver observer, PaymentGuard guard) {
     MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
+    RoomSettings room = RoomSettings.fromConfig(system.settings().config());
     Duration askTimeout = system.settings().config().getDuration("tutormesh.matching.ask-timeout");
     ShardedLinks links = new ShardedLinks(system, askTimeout);
     TutorEntity.init(system, links);
@@ -42,7 +44,7 @@ public final class Engine {
     boolean remember = system.settings().config().getBoolean("tutormesh.matching.remember-sessions");
     ClusterSharding.get(system)
         .init(
-            Entity.of(SessionEntity.ENTITY_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), matching, links, guard, observer, Clock.systemUTC(), ctx.getShard()))
+            Entity.of(SessionEntity.ENTITY_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), matching, room, links, guard, observer, Clock.systemUTC(), ctx.getShard()))
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(remember)));
   }
 

@@ -10,6 +10,12 @@ import io.tutormesh.engine.matching.MatchingObserver;
 import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.matching.Offer;
 import io.tutormesh.engine.matching.TutorCard;
+import io.tutormesh.engine.room.Board;
+import io.tutormesh.engine.room.BoardOp;
+import io.tutormesh.engine.room.Pages;
+import io.tutormesh.engine.room.Room;
+import io.tutormesh.engine.room.RoomEntry;
+import io.tutormesh.engine.room.RoomSettings;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
 import java.time.Clock;
@@ -42,7 +48,6 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
@@ -52,6 +57,14 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * whose tutor reserves itself wins; decline, timeout or a tutor going away move on to the next
  * candidates; nobody within the request timeout ends it NO_TUTOR. Every step is an event, so a
  * session restarted mid-dispatch (passivation, failover) resumes where it was.
+ *
+ * <p>Once matched, it is the live room: it stores every chat message and whiteboard op as an
+ * event before it goes out (one {@code seq} per session), answers resumes and transcripts from
+ * its {@link Room}, relays WebRTC signalling between the two participants without storing it,
+ * goes LIVE when both have joined and COMPLETED when one of them ends it (or when the room stays
+ * empty for {@code tutormesh.room.abandon-timeout}). The room is part of the state and is rebuilt
+ * by replaying the events; a session takes no snapshots, since a snapshot would hold the whole
+ * lesson each time (a long lesson recovers in one read of its events instead).
  */
 public final class SessionEntity
     extends EventSourcedBehaviorWithEnforcedReplies<SessionEntity.Command, SessionEntity.Event, SessionEntity.State> {
@@ -104,7 +117,9 @@ public final class SessionEntity
       long maxRateCents,
       String currency,
       Escrow escrow,
-      List<TimelineEntry> timeline) implements CborSerializable {
+      List<TimelineEntry> timeline,
+      Instant startedAt,
+      Instant endedAt) implements CborSerializable {
 
     public boolean isParticipant(String userId) {
       return userId.equals(studentId) || userId.equals(tutorId);
@@ -115,6 +130,30 @@ public final class SessionEntity
   public sealed interface Notification extends CborSerializable {}
 
   public record StatusChanged(String sessionId, Status status, String tutorId) implements Notification {}
+
+  /**
+   * A room entry was stored (to every room socket), or, {@code again}, a resent one (same
+   * clientId) is sent back to its sender only.
+   */
+  public record Posted(RoomEntry entry, boolean again) implements Notification {}
+
+  /** A participant's first connection opened, or its last one closed. */
+  public record PresenceChanged(String userId, boolean joined) implements Notification {}
+
+  /** WebRTC signalling from the other participant, relayed as is and never stored. */
+  public record SignalRelayed(String from, String kind, String payloadJson) implements Notification {}
+
+  /** Part of a compacted resume: the board as it is at {@code seq} (pages of its items). */
+  public record BoardPage(long seq, List<Board.Item> items, boolean last) implements Notification {}
+
+  /** Part of a resume: entries up to {@code upTo}, in order; the last page may be empty. */
+  public record ReplayPage(long upTo, List<RoomEntry> entries, boolean last) implements Notification {}
+
+  /** A room command was refused; {@code code} is the socket's error code. */
+  public record Refused(String code, String message) implements Notification {}
+
+  /** A page of the room's log for the transcript; {@code lastSeq} is the room's latest seq. */
+  public record Transcript(String sessionId, List<RoomEntry> entries, long lastSeq) implements CborSerializable {}
 
   // --- commands ---
 
@@ -150,6 +189,24 @@ public final class SessionEntity
 
   public record Unsubscribe(String connectionId) implements Command {}
 
+  /** A participant's chat message; stored, then sent to every room socket (the sender's own is its acknowledgement). */
+  public record PostChat(String userId, String text, String clientId, ActorRef<Notification> replyTo) implements Command {}
+
+  /** A participant's whiteboard op (already validated by {@code BoardOps}); stored and sent like chat. */
+  public record PostBoardOp(String userId, BoardOp op, String clientId, ActorRef<Notification> replyTo) implements Command {}
+
+  /** WebRTC signalling for the other participant; relayed, never stored. */
+  public record RelaySignal(String userId, String kind, String payloadJson, ActorRef<Notification> replyTo) implements Command {}
+
+  /** Replays the room after {@code afterSeq} to {@code replyTo}: board pages (if compacted), then replay pages. */
+  public record Resume(String userId, long afterSeq, ActorRef<Notification> replyTo) implements Command {}
+
+  /** A participant (or an admin) ends a LIVE session: COMPLETED. */
+  public record End(String byUserId, boolean byAdmin, ActorRef<StatusReply<SessionSummary>> replyTo) implements Command {}
+
+  public record GetTranscript(String userId, boolean byAdmin, long afterSeq, int limit, ActorRef<StatusReply<Transcript>> replyTo)
+      implements Command {}
+
   private record StartChecked(StartInstant start, Optional<Rejection> refusal, List<TutorCard> candidates)
       implements Command {}
 
@@ -161,7 +218,10 @@ public final class SessionEntity
 
   private record SubscriberGone(String connectionId) implements Command {}
 
-  private enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH }
+  /** Just matched: the participants already connected (the student watching the dispatch) have joined the room. */
+  private record JoinConnected() implements Command {}
+
+  private enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH, ROOM_ABANDONED }
 
   // --- events ---
 
@@ -187,6 +247,19 @@ public final class SessionEntity
   public record SessionCancelled(String sessionId, String byUserId, Instant at) implements Event {}
 
   public record NoTutorFound(String sessionId, Instant at) implements Event {}
+
+  /** A participant connected to the room for the first time (both have: LIVE). */
+  public record ParticipantJoined(String sessionId, String userId, Instant at) implements Event {}
+
+  public record ChatPosted(String sessionId, long seq, String from, String text, String clientId, Instant at) implements Event {}
+
+  public record BoardOpPosted(String sessionId, long seq, String from, BoardOp op, String clientId, Instant at) implements Event {}
+
+  /** The lesson ended: by a participant, an admin, or {@link #SYSTEM} when the room stayed empty. */
+  public record SessionCompleted(String sessionId, String byUserId, Instant at) implements Event {}
+
+  /** Who ends or cancels a session that ends by itself. */
+  public static final String SYSTEM = "system";
 
   // --- state, one class per lifecycle step ---
 
@@ -229,33 +302,70 @@ public final class SessionEntity
     }
 
     Matched matched(TutorMatched e) {
-      return new Matched(info, e.tutorId(), e.rateCents(), append(timeline, e.at(), Status.MATCHED));
+      return new Matched(info, e.tutorId(), e.rateCents(), append(timeline, e.at(), Status.MATCHED), new Room());
     }
 
     Ended cancelled(SessionCancelled e) {
-      return new Ended(info, Status.CANCELLED, null, 0, append(timeline, e.at(), Status.CANCELLED));
+      return new Ended(info, Status.CANCELLED, null, 0, append(timeline, e.at(), Status.CANCELLED), new Room());
     }
 
     Ended noTutor(NoTutorFound e) {
-      return new Ended(info, Status.NO_TUTOR, null, 0, append(timeline, e.at(), Status.NO_TUTOR));
+      return new Ended(info, Status.NO_TUTOR, null, 0, append(timeline, e.at(), Status.NO_TUTOR), new Room());
     }
   }
 
-  public record Matched(Info info, String tutorId, long rateCents, List<TimelineEntry> timeline) implements State {
+  /** MATCHED or LIVE: the room is open to the two participants. */
+  public sealed interface InRoom extends State {
+    Info info();
+
+    String tutorId();
+
+    long rateCents();
+
+    List<TimelineEntry> timeline();
+
+    Room room();
+
+    default boolean isParticipant(String userId) {
+      return userId.equals(info().studentId()) || userId.equals(tutorId());
+    }
+
+    default InRoom posted(RoomEntry entry) {
+      room().append(entry);
+      return this;
+    }
+  }
+
+  public record Matched(Info info, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room) implements InRoom {
     Ended cancelled(SessionCancelled e) {
-      return new Ended(info, Status.CANCELLED, tutorId, rateCents, append(timeline, e.at(), Status.CANCELLED));
+      return new Ended(info, Status.CANCELLED, tutorId, rateCents, append(timeline, e.at(), Status.CANCELLED), room);
+    }
+
+    InRoom joined(ParticipantJoined e) {
+      room.join(e.userId());
+      if (room.hasJoined(info.studentId()) && room.hasJoined(tutorId)) {
+        return new Live(info, tutorId, rateCents, append(timeline, e.at(), Status.LIVE), room);
+      }
+      return this;
     }
   }
 
-  /** CANCELLED or NO_TUTOR: nothing more happens. */
-  public record Ended(Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline)
+  public record Live(Info info, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room) implements InRoom {
+    Ended completed(SessionCompleted e) {
+      return new Ended(info, Status.COMPLETED, tutorId, rateCents, append(timeline, e.at(), Status.COMPLETED), room);
+    }
+  }
+
+  /** CANCELLED, NO_TUTOR or COMPLETED: nothing more happens; the room stays readable. */
+  public record Ended(Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room)
       implements State {}
 
   // --- wiring ---
 
   public static Behavior<Command> create(
       String sessionId, MatchingSettings settings, Links links, PaymentGuard guard, MatchingObserver observer, Clock clock) {
-    return create(sessionId, settings, links, guard, observer, clock, null);
+    RoomSettings room = RoomSettings.fromConfig(com.typesafe.config.ConfigFactory.defaultReference());
+    return create(sessionId, settings, room, links, guard, observer, clock, null);
   }
 
   /**
@@ -265,6 +375,7 @@ public final class SessionEntity
   public static Behavior<Command> create(
       String sessionId,
       MatchingSettings settings,
+      RoomSettings roomSettings,
       Links links,
       PaymentGuard guard,
       MatchingObserver observer,
@@ -272,7 +383,7 @@ public final class SessionEntity
       ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
         context -> Behaviors.withTimers(
-            timers -> new SessionEntity(sessionId, settings, links, guard, observer, clock, context, timers, shard)));
+            timers -> new SessionEntity(sessionId, settings, roomSettings, links, guard, observer, clock, context, timers, shard)));
   }
 
   /** The tag every event of this session carries, for projections. */
@@ -282,6 +393,7 @@ public final class SessionEntity
 
   private final String sessionId;
   private final MatchingSettings settings;
+  private final RoomSettings roomSettings;
   private final Links links;
   private final PaymentGuard guard;
   private final MatchingObserver observer;
@@ -303,6 +415,7 @@ public final class SessionEntity
   private SessionEntity(
       String sessionId,
       MatchingSettings settings,
+      RoomSettings roomSettings,
       Links links,
       PaymentGuard guard,
       MatchingObserver observer,
@@ -313,6 +426,7 @@ public final class SessionEntity
     super(PersistenceId.of(ENTITY_KEY.name(), sessionId));
     this.sessionId = sessionId;
     this.settings = settings;
+    this.roomSettings = roomSettings;
     this.links = links;
     this.guard = guard;
     this.observer = observer;
@@ -334,6 +448,8 @@ public final class SessionEntity
         .onCommand(StartInstant.class, this::startInstant)
         .onCommand(StartChecked.class, this::started)
         .onCommand(GetSession.class, (state, command) -> whilePending(() -> notFound(command.replyTo())))
+        .onCommand(GetTranscript.class, (state, command) -> whilePending(() -> notFound(command.replyTo())))
+        .onCommand(End.class, (state, command) -> whilePending(() -> notFound(command.replyTo())))
         .onCommand(Cancel.class, (state, command) -> whilePending(() -> notFound(command.replyTo())))
         .onCommand(AcceptOffer.class, (state, command) -> whilePending(() -> notFound(command.replyTo())))
         .onCommand(DeclineOffer.class, (state, command) -> whilePending(() -> notFound(command.replyTo())));
@@ -349,19 +465,36 @@ public final class SessionEntity
         .onCommand(Tick.class, this::tick);
     builder.forStateType(Matched.class)
         .onCommand(Cancel.class, this::cancelMatched)
+        .onCommand(End.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("the lesson has not started: it starts when both participants have joined the room (or cancel it)")));
+    builder.forStateType(Live.class)
+        .onCommand(End.class, this::end)
+        .onCommand(Cancel.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("a live session cannot be cancelled: end it")));
+    builder.forStateType(InRoom.class)
         .onCommand(AcceptOffer.class, (state, command) -> reject(command.replyTo(), alreadyMatched(state, command)))
-        .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)));
+        .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
+        .onCommand(PostChat.class, this::postChat)
+        .onCommand(PostBoardOp.class, this::postBoardOp)
+        .onCommand(RelaySignal.class, this::relaySignal)
+        .onCommand(JoinConnected.class, this::joinConnected)
+        .onCommand(Tick.class, this::roomTick);
     builder.forStateType(Ended.class)
         .onCommand(Cancel.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("session already ended")))
+        .onCommand(End.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("session already ended")))
         .onCommand(AcceptOffer.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("session already ended")))
         .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)));
     builder.forAnyState()
         .onCommand(GetSession.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
+        .onCommand(GetTranscript.class, this::transcript)
         .onCommand(DeclineOffer.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("offer " + command.offerId() + " is no longer valid")))
         .onCommand(CheckTutorHold.class, this::checkTutorHold)
         .onCommand(Subscribe.class, this::subscribe)
-        .onCommand(Unsubscribe.class, (state, command) -> unsubscribe(command.connectionId()))
-        .onCommand(SubscriberGone.class, (state, command) -> unsubscribe(command.connectionId()))
+        .onCommand(Unsubscribe.class, (state, command) -> unsubscribe(state, command.connectionId()))
+        .onCommand(SubscriberGone.class, (state, command) -> unsubscribe(state, command.connectionId()))
+        .onCommand(Resume.class, this::resume)
+        .onCommand(End.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("the session is not live")))
+        .onCommand(PostChat.class, (state, command) -> roomClosed(state, command.replyTo()))
+        .onCommand(PostBoardOp.class, (state, command) -> roomClosed(state, command.replyTo()))
+        .onCommand(RelaySignal.class, (state, command) -> roomClosed(state, command.replyTo()))
         .onAnyCommand(command -> Effect().noReply());
     return builder.build();
   }
@@ -564,6 +697,10 @@ public final class SessionEntity
     observer.requestEnded(Status.MATCHED.name());
     result.accept().replyTo().tell(summary(state));
     notifySubscribers(state);
+    armAbandonIfEmpty();
+    if (!subscribers.isEmpty()) {
+      context.getSelf().tell(new JoinConnected());
+    }
   }
 
   private ReplyEffect<Event, State> decline(Matching state, DeclineOffer command) {
@@ -648,6 +785,7 @@ public final class SessionEntity
   }
 
   private void releasedAfterCancel(Matched before, Ended state) {
+    timers.cancel(Tick.ROOM_ABANDONED);
     links.tutor(before.tutorId(), new TutorEntity.Release(sessionId));
     notifySubscribers(state);
     passivateLater();
@@ -679,34 +817,276 @@ public final class SessionEntity
     }
   }
 
+  // --- the live room ---
+
+  private ReplyEffect<Event, State> postChat(InRoom state, PostChat command) {
+    Optional<Notification> refusal = roomRefusal(state, command.userId(), command.clientId());
+    if (refusal.isPresent()) {
+      return refuse(command.replyTo(), refusal.get());
+    }
+    Optional<RoomEntry> before = state.room().sentBefore(command.userId(), command.clientId());
+    if (before.isPresent()) {
+      command.replyTo().tell(new Posted(before.get(), true));
+      return Effect().noReply();
+    }
+    String text = command.text();
+    if (text == null || text.isBlank()) {
+      return refuse(command.replyTo(), new Refused("bad-field", "text: a message needs some text"));
+    }
+    if (text.codePointCount(0, text.length()) > roomSettings.chatMaxChars()) {
+      return refuse(command.replyTo(), new Refused("too-long", "text: at most " + roomSettings.chatMaxChars() + " characters"));
+    }
+    long seq = state.room().seq() + 1;
+    String masked = roomSettings.masker().mask(text);
+    return Effect()
+        .persist(new ChatPosted(sessionId, seq, command.userId(), masked, command.clientId(), clock.instant()))
+        .thenRun(s -> fanOut(((InRoom) s).room(), seq, command.replyTo()))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> postBoardOp(InRoom state, PostBoardOp command) {
+    Optional<Notification> refusal = roomRefusal(state, command.userId(), command.clientId());
+    if (refusal.isPresent()) {
+      return refuse(command.replyTo(), refusal.get());
+    }
+    Optional<RoomEntry> before = state.room().sentBefore(command.userId(), command.clientId());
+    if (before.isPresent()) {
+      command.replyTo().tell(new Posted(before.get(), true));
+      return Effect().noReply();
+    }
+    long seq = state.room().seq() + 1;
+    return Effect()
+        .persist(new BoardOpPosted(sessionId, seq, command.userId(), command.op(), command.clientId(), clock.instant()))
+        .thenRun(s -> fanOut(((InRoom) s).room(), seq, command.replyTo()))
+        .thenNoReply();
+  }
+
+  private Optional<Notification> roomRefusal(InRoom state, String userId, String clientId) {
+    if (!state.isParticipant(userId)) {
+      return Optional.of(new Refused("not-allowed", "only the session's participants may write in its room"));
+    }
+    if (clientId != null && !io.tutormesh.engine.common.Ids.isValid(clientId)) {
+      return Optional.of(new Refused("bad-field", "clientId: 1-64 of A-Z a-z 0-9 _ -"));
+    }
+    return Optional.empty();
+  }
+
+  /** The stored entry goes to every room socket; the sender gets it even if it is not subscribed. */
+  private void fanOut(Room room, long seq, ActorRef<Notification> sender) {
+    Posted posted = new Posted(room.after(seq - 1, 1).get(0), false);
+    boolean senderSubscribed = false;
+    for (Subscriber subscriber : subscribers.values()) {
+      subscriber.ref().tell(posted);
+      senderSubscribed |= subscriber.ref().equals(sender);
+    }
+    if (!senderSubscribed) {
+      sender.tell(posted);
+    }
+  }
+
+  private ReplyEffect<Event, State> relaySignal(InRoom state, RelaySignal command) {
+    if (!state.isParticipant(command.userId())) {
+      return refuse(command.replyTo(), new Refused("not-allowed", "only the session's participants may signal"));
+    }
+    List<Subscriber> peers = subscribers.values().stream().filter(s -> !s.userId().equals(command.userId())).toList();
+    if (peers.isEmpty()) {
+      return refuse(command.replyTo(), new Refused("peer-absent", "the other participant is not in the room"));
+    }
+    SignalRelayed signal = new SignalRelayed(command.userId(), command.kind(), command.payloadJson());
+    peers.forEach(peer -> peer.ref().tell(signal));
+    return Effect().noReply();
+  }
+
+  /**
+   * Everything after {@code afterSeq}, in pages, in order. When that holds more whiteboard ops than
+   * {@code board-replay-limit}, the board as it is now replaces them: board pages, then the chat.
+   */
+  private ReplyEffect<Event, State> resume(State state, Resume command) {
+    Room room = roomOf(state);
+    long upTo = room == null ? 0 : room.seq();
+    if (command.afterSeq() < 0 || command.afterSeq() > upTo) {
+      return refuse(command.replyTo(), new Refused("bad-seq", "afterSeq: must be between 0 and the last seq, " + upTo));
+    }
+    if (room == null) {
+      command.replyTo().tell(new ReplayPage(0, List.of(), true));
+      return Effect().noReply();
+    }
+    List<RoomEntry> entries;
+    if (room.boardOpsAfter(command.afterSeq()) > roomSettings.boardReplayLimit()) {
+      List<List<Board.Item>> boardPages = Pages.cut(room.board().items(), item -> 64 + io.tutormesh.engine.room.BoardOps.weight(item.op()), roomSettings.pageEntries(), roomSettings.pageBytes());
+      for (int i = 0; i < boardPages.size(); i++) {
+        command.replyTo().tell(new BoardPage(upTo, boardPages.get(i), i == boardPages.size() - 1));
+      }
+      entries = room.chatAfter(command.afterSeq());
+    } else {
+      entries = room.after(command.afterSeq(), Integer.MAX_VALUE);
+    }
+    List<List<RoomEntry>> pages = Pages.cut(entries, RoomEntry::weight, roomSettings.pageEntries(), roomSettings.pageBytes());
+    for (int i = 0; i < pages.size(); i++) {
+      command.replyTo().tell(new ReplayPage(upTo, pages.get(i), i == pages.size() - 1));
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> transcript(State state, GetTranscript command) {
+    SessionSummary summary = summaryOf(state);
+    if (!command.byAdmin() && !summary.isParticipant(command.userId())) {
+      return reject(command.replyTo(), Rejection.forbidden("a transcript is for the session's participants and admins only"));
+    }
+    Room room = roomOf(state);
+    if (room == null) {
+      return Effect().reply(command.replyTo(), StatusReply.success(new Transcript(sessionId, List.of(), 0)));
+    }
+    int limit = Math.max(1, Math.min(command.limit(), roomSettings.transcriptMaxLimit()));
+    List<List<RoomEntry>> pages = Pages.cut(room.after(command.afterSeq(), limit), RoomEntry::weight, limit, roomSettings.pageBytes());
+    List<RoomEntry> page = pages.isEmpty() ? List.of() : pages.get(0);
+    return Effect().reply(command.replyTo(), StatusReply.success(new Transcript(sessionId, page, room.seq())));
+  }
+
+  private ReplyEffect<Event, State> end(Live state, End command) {
+    String by = command.byUserId();
+    if (!command.byAdmin() && !state.isParticipant(by)) {
+      return reject(command.replyTo(), Rejection.forbidden("only the session's participants may end it"));
+    }
+    return Effect()
+        .persist(new SessionCompleted(sessionId, by, clock.instant()))
+        .thenRun(s -> completed(state, (Ended) s))
+        .thenReply(command.replyTo(), this::summary);
+  }
+
+  private void completed(InRoom before, Ended state) {
+    timers.cancel(Tick.ROOM_ABANDONED);
+    links.tutor(before.tutorId(), new TutorEntity.Release(sessionId));
+    notifySubscribers(state);
+    passivateLater();
+  }
+
+  /** Nobody was in the room for the abandon timeout: a live lesson completes, a room nobody opened is cancelled. */
+  private ReplyEffect<Event, State> roomTick(InRoom state, Tick tick) {
+    if (tick != Tick.ROOM_ABANDONED || !subscribers.isEmpty()) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    if (state instanceof Live live) {
+      return Effect().persist(new SessionCompleted(sessionId, SYSTEM, now)).thenRun(s -> completed(live, (Ended) s)).thenNoReply();
+    }
+    Matched matched = (Matched) state;
+    return Effect().persist(new SessionCancelled(sessionId, SYSTEM, now)).thenRun(s -> releasedAfterCancel(matched, (Ended) s)).thenNoReply();
+  }
+
+  private void armAbandonIfEmpty() {
+    if (subscribers.isEmpty()) {
+      timers.startSingleTimer(Tick.ROOM_ABANDONED, Tick.ROOM_ABANDONED, roomSettings.abandonTimeout());
+    }
+  }
+
+  private ReplyEffect<Event, State> roomClosed(State state, ActorRef<Notification> replyTo) {
+    String why = state instanceof Ended ? "the session has ended" : "the room opens when a tutor is matched";
+    return refuse(replyTo, new Refused("room-closed", why));
+  }
+
+  private ReplyEffect<Event, State> refuse(ActorRef<Notification> replyTo, Notification refusal) {
+    replyTo.tell(refusal);
+    return Effect().noReply();
+  }
+
+  private static Room roomOf(State state) {
+    if (state instanceof InRoom inRoom) {
+      return inRoom.room();
+    }
+    return state instanceof Ended ended ? ended.room() : null;
+  }
+
   // --- reconciliation and subscribers ---
 
   private ReplyEffect<Event, State> checkTutorHold(State state, CheckTutorHold command) {
     boolean holds =
-        (state instanceof Matched m && m.tutorId().equals(command.tutorId()))
+        (state instanceof InRoom m && m.tutorId().equals(command.tutorId()))
             || (state instanceof Matching matching && reservingOfferId != null
                 && Optional.ofNullable(matching.outstanding().get(reservingOfferId)).map(o -> o.tutorId().equals(command.tutorId())).orElse(false));
     command.replyTo().tell(new TutorHold(sessionId, command.tutorId(), holds));
     return Effect().noReply();
   }
 
+  /**
+   * A room socket (re)subscribes; sockets do it again every heartbeat, so only a new connection
+   * counts. A participant's first connection is announced to the other one, and the first ever
+   * is stored: when both have joined, the session is LIVE.
+   */
   private ReplyEffect<Event, State> subscribe(State state, Subscribe command) {
-    Subscriber previous = subscribers.put(command.connectionId(), new Subscriber(command.userId(), command.subscriber()));
+    String userId = command.userId();
+    boolean userWasHere = isConnected(userId);
+    Subscriber previous = subscribers.put(command.connectionId(), new Subscriber(userId, command.subscriber()));
     if (previous == null) {
       context.watchWith(command.subscriber(), new SubscriberGone(command.connectionId()));
     }
     if (!(state instanceof Empty)) {
       command.subscriber().tell(statusOf(state));
     }
+    if (previous != null || !(state instanceof InRoom room) || !room.isParticipant(userId)) {
+      return Effect().noReply();
+    }
+    timers.cancel(Tick.ROOM_ABANDONED);
+    if (!userWasHere) {
+      announce(userId, true);
+    }
+    subscribers.values().stream()
+        .map(Subscriber::userId)
+        .filter(other -> !other.equals(userId))
+        .distinct()
+        .forEach(other -> command.subscriber().tell(new PresenceChanged(other, true)));
+    if (room.room().hasJoined(userId)) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new ParticipantJoined(sessionId, userId, clock.instant()))
+        .thenRun(s -> wentLiveIfBoth(state, s))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> joinConnected(InRoom state, JoinConnected command) {
+    Instant now = clock.instant();
+    List<Event> joins = subscribers.values().stream()
+        .map(Subscriber::userId)
+        .distinct()
+        .filter(userId -> state.isParticipant(userId) && !state.room().hasJoined(userId))
+        .map(userId -> (Event) new ParticipantJoined(sessionId, userId, now))
+        .toList();
+    if (joins.isEmpty()) {
+      return Effect().noReply();
+    }
+    return Effect().persist(joins).thenRun(s -> wentLiveIfBoth(state, s)).thenNoReply();
+  }
+
+  private void wentLiveIfBoth(State before, State after) {
+    if (after instanceof Live && !(before instanceof Live)) {
+      notifySubscribers(after);
+    }
+  }
+
+  private ReplyEffect<Event, State> unsubscribe(State state, String connectionId) {
+    Subscriber gone = subscribers.remove(connectionId);
+    if (gone == null) {
+      return Effect().noReply();
+    }
+    context.unwatch(gone.ref());
+    if (state instanceof InRoom) {
+      if (!isConnected(gone.userId())) {
+        announce(gone.userId(), false);
+      }
+      armAbandonIfEmpty();
+    }
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, State> unsubscribe(String connectionId) {
-    Subscriber gone = subscribers.remove(connectionId);
-    if (gone != null) {
-      context.unwatch(gone.ref());
-    }
-    return Effect().noReply();
+  private boolean isConnected(String userId) {
+    return subscribers.values().stream().anyMatch(s -> s.userId().equals(userId));
+  }
+
+  /** Tells the other participant's sockets that this one joined or left. */
+  private void announce(String userId, boolean joined) {
+    PresenceChanged presence = new PresenceChanged(userId, joined);
+    subscribers.values().stream().filter(s -> !s.userId().equals(userId)).forEach(s -> s.ref().tell(presence));
   }
 
   private void notifySubscribers(State state) {
@@ -724,6 +1104,9 @@ public final class SessionEntity
   private void recovered(State state) {
     if (state instanceof Ended) {
       passivateLater();
+    }
+    if (state instanceof InRoom) {
+      armAbandonIfEmpty();
     }
     if (!(state instanceof Matching matching)) {
       return;
@@ -747,6 +1130,9 @@ public final class SessionEntity
     if (state instanceof Matched s) {
       return summaryOf(s.info(), Status.MATCHED, s.tutorId(), s.rateCents(), s.timeline());
     }
+    if (state instanceof Live s) {
+      return summaryOf(s.info(), Status.LIVE, s.tutorId(), s.rateCents(), s.timeline());
+    }
     if (state instanceof Ended s) {
       return summaryOf(s.info(), s.status(), s.tutorId(), s.rateCents(), s.timeline());
     }
@@ -757,7 +1143,12 @@ public final class SessionEntity
     InstantRequest r = info.request();
     return new SessionSummary(
         sessionId, Kind.INSTANT, status, info.studentId(), tutorId, r.subject(), r.level(), r.language(), info.requestedAt(),
-        r.durationMinutes(), rateCents, r.maxRateCents(), info.currency(), Escrow.NONE, timeline);
+        r.durationMinutes(), rateCents, r.maxRateCents(), info.currency(), Escrow.NONE, timeline,
+        firstAt(timeline, Status.LIVE), firstAt(timeline, Status.COMPLETED));
+  }
+
+  private static Instant firstAt(List<TimelineEntry> timeline, Status status) {
+    return timeline.stream().filter(t -> t.status() == status).map(TimelineEntry::at).findFirst().orElse(null);
   }
 
   private StatusChanged statusOf(State state) {
@@ -773,7 +1164,7 @@ public final class SessionEntity
     return reject(replyTo, Rejection.notFound("session " + sessionId + " not found"));
   }
 
-  private Rejection alreadyMatched(Matched state, AcceptOffer command) {
+  private Rejection alreadyMatched(InRoom state, AcceptOffer command) {
     return Rejection.conflict(
         state.tutorId().equals(command.tutorId()) ? "you already have this session" : "this session was matched with another tutor");
   }
@@ -794,18 +1185,20 @@ public final class SessionEntity
         .onEvent(TutorMatched.class, Matching::matched)
         .onEvent(SessionCancelled.class, Matching::cancelled)
         .onEvent(NoTutorFound.class, Matching::noTutor);
-    builder.forStateType(Matched.class).onEvent(SessionCancelled.class, Matched::cancelled);
+    builder.forStateType(Matched.class)
+        .onEvent(SessionCancelled.class, Matched::cancelled)
+        .onEvent(ParticipantJoined.class, Matched::joined);
+    builder.forStateType(Live.class).onEvent(SessionCompleted.class, Live::completed);
+    builder.forStateType(InRoom.class)
+        .onEvent(ChatPosted.class, (state, e) -> state.posted(RoomEntry.chat(e.seq(), e.from(), e.at(), e.text(), e.clientId())))
+        .onEvent(BoardOpPosted.class, (state, e) -> state.posted(RoomEntry.wb(e.seq(), e.from(), e.at(), e.op(), e.clientId())))
+        .onEvent(ParticipantJoined.class, (state, e) -> state);
     return builder.build();
   }
 
   @Override
   public Set<String> tagsFor(Event event) {
     return Set.of(tagFor(event.sessionId()));
-  }
-
-  @Override
-  public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(100, 2);
   }
 
   private static List<TimelineEntry> append(List<TimelineEntry> timeline, Instant at, Status status) {

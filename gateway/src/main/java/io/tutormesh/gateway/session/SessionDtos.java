@@ -58,7 +58,9 @@ public final class SessionDtos {
       long maxRateCents,
       String currency,
       Escrow escrow,
-      List<TimelineEntry> timeline) {
+      List<TimelineEntry> timeline,
+      Instant startedAt,
+      Instant endedAt) {
 
     static Session of(SessionEntity.SessionSummary s) {
       SessionEntity.Escrow e = s.escrow();
@@ -77,7 +79,9 @@ public final class SessionDtos {
           s.maxRateCents(),
           s.currency(),
           new Escrow(e.status().name(), e.heldCents(), e.releasedCents(), e.refundedCents()),
-          s.timeline().stream().map(t -> new TimelineEntry(t.at(), t.status().name())).toList());
+          s.timeline().stream().map(t -> new TimelineEntry(t.at(), t.status().name())).toList(),
+          s.startedAt(),
+          s.endedAt());
     }
   }
 
@@ -85,7 +89,7 @@ public final class SessionDtos {
    * A session is private to its participants and admins: its student (with a student token) and
    * its tutor (with a tutor token).
    */
-  static boolean mayAccess(Principal who, SessionEntity.SessionSummary session) {
+  public static boolean mayAccess(Principal who, SessionEntity.SessionSummary session) {
     return who.isAdmin()
         || (who.role() == Role.STUDENT && who.userId().equals(session.studentId()))
         || (who.role() == Role.TUTOR && who.userId().equals(session.tutorId()));

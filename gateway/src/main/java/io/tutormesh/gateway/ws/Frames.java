@@ -27,6 +27,11 @@ final class Frames {
   static final String TOO_MANY_SUBSCRIPTIONS = "too-many-subscriptions";
   static final String TIMEOUT = "timeout";
   static final String SERVER_ERROR = "server-error";
+  static final String BAD_OP = "bad-op";
+  static final String BAD_SEQ = "bad-seq";
+  static final String TOO_LARGE = "too-large";
+  static final String RESUME_IN_PROGRESS = "resume-in-progress";
+  static final String CONFLICT = "conflict";
 
   /** Private WebSocket close codes (4000-4999). */
   static final int CLOSE_REPLACED = 4001;
@@ -82,6 +87,19 @@ final class Frames {
 
   static TutorStatus tutorStatus(String status, String reason) {
     return new TutorStatus("status", status, reason);
+  }
+
+  record Presence(String type, String userId, String state) {}
+
+  record Signal(String type, String from, String kind, @com.fasterxml.jackson.annotation.JsonRawValue String payload) {}
+
+  static Presence presence(String userId, boolean joined) {
+    return new Presence("presence", userId, joined ? "joined" : "left");
+  }
+
+  /** {@code payload} is the sender's JSON object, relayed as it came. */
+  static Signal signal(String from, String kind, String payload) {
+    return new Signal("signal", from, kind, payload);
   }
 
   static SessionStatus sessionStatus(String status, String tutorId) {

@@ -55,7 +55,9 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
   /** Write completions and ticks may outlive the actor by a moment: not worth a dead-letter log. */
   private enum Internal implements Command, DeadLetterSuppression {
     SENT,
-    HEARTBEAT
+    HEARTBEAT,
+    /** A close asked for one heartbeat interval ago has not completed: the client is not reading. */
+    CLOSE_OVERDUE
   }
 
   private record SendFailed(Throwable error) implements Command, DeadLetterSuppression {}
@@ -71,6 +73,7 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
   protected final String connectionId;
   protected final WsSettings settings;
   private final Wire wire;
+  private final TimerScheduler<Command> timers;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private final Map<String, FrameHandler> handlers = new HashMap<>();
   private boolean writing;
@@ -82,6 +85,7 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
       ActorContext<Command> context, TimerScheduler<Command> timers, Wire wire, WsSettings settings, String connectionId) {
     super(context);
     this.wire = wire;
+    this.timers = timers;
     this.settings = settings;
     this.connectionId = connectionId;
     timers.startTimerWithFixedDelay(Internal.HEARTBEAT, settings.heartbeatInterval());
@@ -117,6 +121,7 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
         .onMessageEquals(Internal.SENT, this::onSent)
         .onMessage(SendFailed.class, this::onSendFailed)
         .onMessageEquals(Internal.HEARTBEAT, this::onHeartbeatTick)
+        .onMessageEquals(Internal.CLOSE_OVERDUE, this::onCloseOverdue)
         .onMessage(Closed.class, this::onClosed);
     receive(builder);
     return builder.build();
@@ -168,12 +173,23 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
     wire.send(text, () -> self.tell(Internal.SENT), error -> self.tell(new SendFailed(error)));
   }
 
-  /** Closes at once: queued frames are dropped. */
+  /**
+   * Closes at once: queued frames are dropped. A client that does not read cannot read the close
+   * frame either, so one that has not completed the close within a heartbeat interval is
+   * disconnected.
+   */
   protected final void closeNow(int code, String reason) {
     accepting = false;
     queue.clear();
     closeWhenDrained = null;
     wire.close(code, reason);
+    timers.startSingleTimer(Internal.CLOSE_OVERDUE, settings.heartbeatInterval());
+  }
+
+  private Behavior<Command> onCloseOverdue() {
+    getContext().getLog().info("WebSocket {} disconnected: the close did not complete", connectionId);
+    wire.disconnect();
+    return this;
   }
 
   /** Sends what is queued (not conflated frames), then closes. */

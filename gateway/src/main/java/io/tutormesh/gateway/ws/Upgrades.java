@@ -92,11 +92,24 @@ final class Upgrades {
       } catch (TimeoutException e) {
         return refuse(response, callback, Problem.unavailable("the session did not answer in time; try again"));
       }
-      if (!session.isParticipant(principal.userId())) {
+      if (!isParticipant(principal, session)) {
         return refuse(response, callback, Problem.forbidden("only the session's student and tutor may join its room"));
+      }
+      if (!OPEN_ROOMS.contains(session.status())) {
+        return refuse(response, callback, Problem.conflict("the session is " + session.status() + ": its room is closed"));
       }
       return listener("session", opener.open(sessionId, principal));
     };
+  }
+
+  /** A MATCHING session's socket shows its student the dispatch; the room itself opens at MATCHED. */
+  private static final Set<SessionEntity.Status> OPEN_ROOMS = Set.of(
+      SessionEntity.Status.MATCHING, SessionEntity.Status.MATCHED, SessionEntity.Status.BOOKED, SessionEntity.Status.LIVE);
+
+  /** The session's student with a student token, or its tutor with a tutor token. */
+  private static boolean isParticipant(Principal who, SessionEntity.SessionSummary session) {
+    return (who.role() == Role.STUDENT && who.userId().equals(session.studentId()))
+        || (who.role() == Role.TUTOR && who.userId().equals(session.tutorId()));
   }
 
   /** Opens a session socket once the checks passed. */

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param heartbeatInterval how often a socket pings its client (and a tutor socket heartbeats its entity)
  * @param idleTimeout a client not heard from (frame or pong) for this long is dropped
  * @param askTimeout how long a socket waits for an entity's answer
+ * @param signals the limits on a room's WebRTC signalling frames
  */
 public record WsSettings(
     int maxQueuedFrames,
@@ -23,7 +24,30 @@ public record WsSettings(
     int maxSubscriptions,
     Duration heartbeatInterval,
     Duration idleTimeout,
-    Duration askTimeout) {
+    Duration askTimeout,
+    Signals signals) {
+
+  /** Signalling frames per room connection: a rate (token bucket) and the payload's size. */
+  public record Signals(double perSecond, int burst, int maxPayloadBytes) {
+    public static final Signals DEFAULT = new Signals(10, 40, 16 * 1024);
+  }
+
+  public WsSettings(
+      int maxQueuedFrames, double framesPerSecond, int burst, int maxSubscriptions, Duration heartbeatInterval, Duration idleTimeout, Duration askTimeout) {
+    this(maxQueuedFrames, framesPerSecond, burst, maxSubscriptions, heartbeatInterval, idleTimeout, askTimeout, Signals.DEFAULT);
+  }
+
+  double signalsPerSecond() {
+    return signals.perSecond();
+  }
+
+  int signalBurst() {
+    return signals.burst();
+  }
+
+  int signalMaxBytes() {
+    return signals.maxPayloadBytes();
+  }
 
   public WsSettings {
     if (maxQueuedFrames < 1) {
@@ -46,6 +70,7 @@ public record WsSettings(
         ws.getInt("max-subscriptions"),
         config.getDuration("tutormesh.presence.heartbeat-interval"),
         ws.getDuration("idle-timeout"),
-        askTimeout);
+        askTimeout,
+        new Signals(ws.getDouble("signal.per-second"), ws.getInt("signal.burst"), (int) ws.getBytes("signal.max-payload").longValue()));
   }
 }

@@ -30,6 +30,7 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final java.util.function.BiConsumer<WsClient, JsonNode> onFrame;
   private volatile Session session;
+  private volatile Throwable error;
 
   private WsClient(java.util.function.BiConsumer<WsClient, JsonNode> onFrame) {
     this.onFrame = onFrame;
@@ -74,6 +75,12 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
     }
   }
 
+  /** A refused upgrade also fails the connect future (see {@link #refusal}): kept here, not logged. */
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    error = cause;
+  }
+
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
     closed.complete(statusCode);
@@ -85,28 +92,72 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
 
   /** The first frame (in arrival order) of `type` that matches; others stay for later awaits. */
   public JsonNode await(String type, Predicate<JsonNode> matching) throws InterruptedException {
-    long end = System.nanoTime() + WAIT.toNanos();
+    return awaitFrame(ofType(type).and(matching), "'" + type + "'");
+  }
+
+  public JsonNode await(String type) throws InterruptedException {
+    return await(type, frame -> true);
+  }
+
+  /** The first frame of `type` that arrives within `wait`, or null. */
+  public JsonNode poll(String type, Duration wait) throws InterruptedException {
+    return find(ofType(type), wait);
+  }
+
+  /** The next `count` frames that match, in arrival order (others stay for later awaits). */
+  public List<JsonNode> awaitInOrder(Predicate<JsonNode> matching, int count) throws InterruptedException {
+    List<JsonNode> frames = new ArrayList<>();
+    while (frames.size() < count) {
+      frames.add(awaitFrame(matching, "matching"));
+    }
+    return frames;
+  }
+
+  private static Predicate<JsonNode> ofType(String type) {
+    return frame -> type.equals(frame.path("type").asText());
+  }
+
+  private JsonNode awaitFrame(Predicate<JsonNode> matching, String what) throws InterruptedException {
+    JsonNode frame = find(matching, WAIT);
+    if (frame == null) {
+      throw new AssertionError("no " + what + " frame within " + WAIT + "; got " + unclaimed + (error == null ? "" : "; socket error: " + error));
+    }
+    return frame;
+  }
+
+  private JsonNode find(Predicate<JsonNode> matching, Duration wait) throws InterruptedException {
+    long end = System.nanoTime() + wait.toNanos();
     while (true) {
       for (Iterator<JsonNode> it = unclaimed.iterator(); it.hasNext(); ) {
         JsonNode frame = it.next();
-        if (type.equals(frame.path("type").asText()) && matching.test(frame)) {
+        if (matching.test(frame)) {
           it.remove();
           return frame;
         }
       }
       long left = end - System.nanoTime();
-      if (left <= 0) {
-        throw new AssertionError("no '" + type + "' frame within " + WAIT + "; got " + unclaimed);
+      JsonNode next = left > 0 ? arrived.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (next == null) {
+        return null;
       }
-      JsonNode next = arrived.poll(left, TimeUnit.NANOSECONDS);
-      if (next != null) {
-        unclaimed.add(next);
-      }
+      unclaimed.add(next);
     }
   }
 
-  public JsonNode await(String type) throws InterruptedException {
-    return await(type, frame -> true);
+  /** The HTTP status that refused the upgrade; fails if the socket opened. */
+  public static int refusal(int port, String path, String token) throws Exception {
+    WsClient listener = new WsClient((socket, frame) -> {});
+    URI uri = URI.create("ws://127.0.0.1:" + port + path + (token == null ? "" : "?token=" + token));
+    try {
+      client().connect(listener, uri).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof org.eclipse.jetty.websocket.api.exceptions.UpgradeException upgrade) {
+        return upgrade.getResponseStatusCode();
+      }
+      throw e;
+    }
+    listener.close();
+    throw new AssertionError("the upgrade of " + path + " was accepted");
   }
 
   /** The close status code, once the server closed the socket. */

@@ -1,0 +1,43 @@
+package io.tutormesh.engine.room;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** `tutormesh.room.*`: the limits and filters of a live room. */
+public record RoomSettings(
+    int chatMaxChars,
+    ContactMasker masker,
+    Duration abandonTimeout,
+    int boardReplayLimit,
+    int pageEntries,
+    int pageBytes,
+    int transcriptMaxLimit) {
+
+  public RoomSettings {
+    if (chatMaxChars < 1 || boardReplayLimit < 0 || pageEntries < 1 || pageBytes < 1024 || transcriptMaxLimit < 1) {
+      throw new IllegalArgumentException("tutormesh.room: limits must be positive (page-bytes at least 1024)");
+    }
+  }
+
+  public static RoomSettings fromConfig(Config config) {
+    Config r = config.getConfig("tutormesh.room");
+    var patterns = r.getStringList("contact-patterns");
+    String replacement = r.getString("contact-replacement");
+    return new RoomSettings(
+        r.getInt("chat-max-chars"),
+        ContactMasker.of(patterns.isEmpty() ? ContactMasker.DEFAULT_PATTERNS : patterns, replacement),
+        r.getDuration("abandon-timeout"),
+        r.getInt("board-replay-limit"),
+        r.getInt("page-entries"),
+        r.getInt("page-bytes"),
+        r.getInt("transcript-max-limit"));
+  }
+
+  public RoomSettings withAbandonTimeout(Duration timeout) {
+    return new RoomSettings(chatMaxChars, masker, timeout, boardReplayLimit, pageEntries, pageBytes, transcriptMaxLimit);
+  }
+
+  public RoomSettings withBoardReplayLimit(int limit) {
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, limit, pageEntries, pageBytes, transcriptMaxLimit);
+  }
+}
