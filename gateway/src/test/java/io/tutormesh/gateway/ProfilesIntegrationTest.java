@@ -206,7 +206,7 @@ class ProfilesIntegrationTest {
     JsonNode paths = doc.json().get("paths");
     String token = api.token(unique("admin"), "admin");
     paths.fieldNames().forEachRemaining(template -> {
-      String path = template.replace("{id}", unique("x"));
+      String path = template.replaceAll("\\{[^}]+}", unique("x"));
       paths.get(template).fieldNames().forEachRemaining(method -> {
         if (method.equals("parameters")) {
           return;

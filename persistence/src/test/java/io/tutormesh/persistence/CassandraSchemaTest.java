@@ -16,10 +16,15 @@ class CassandraSchemaTest {
 
     assertThat(statements.get(0)).isEqualTo("CREATE KEYSPACE IF NOT EXISTS shop WITH replication"
         + " = {'class':'SimpleStrategy','replication_factor':1}");
-    assertThat(statements).hasSize(1 + 6 + 1 + 2)
+    assertThat(statements).hasSize(1 + 6 + 1 + 2 + 2)
         .allSatisfy(cql -> assertThat(cql).contains("IF NOT EXISTS shop").doesNotContain("${"));
-    assertThat(statements.get(statements.size() - 1))
+    assertThat(statements.get(statements.size() - 3))
         .startsWith("CREATE TABLE IF NOT EXISTS shop.projection_management");
+    assertThat(statements.subList(statements.size() - 2, statements.size()))
+        .extracting(cql -> cql.lines().findFirst().orElse(""))
+        .containsExactly(
+            "CREATE TABLE IF NOT EXISTS shop.session_documents (",
+            "CREATE TABLE IF NOT EXISTS shop.document_chunks (");
   }
 
   @Test
