@@ -9,12 +9,13 @@ public record RoomSettings(
     ContactMasker masker,
     Duration abandonTimeout,
     int boardReplayLimit,
+    long maxBoardBytes,
     int pageEntries,
     int pageBytes,
     int transcriptMaxLimit) {
 
   public RoomSettings {
-    if (chatMaxChars < 1 || boardReplayLimit < 0 || pageEntries < 1 || pageBytes < 1024 || transcriptMaxLimit < 1) {
+    if (chatMaxChars < 1 || boardReplayLimit < 0 || maxBoardBytes < 1 || pageEntries < 1 || pageBytes < 1024 || transcriptMaxLimit < 1) {
       throw new IllegalArgumentException("tutormesh.room: limits must be positive (page-bytes at least 1024)");
     }
   }
@@ -28,16 +29,21 @@ public record RoomSettings(
         ContactMasker.of(patterns.isEmpty() ? ContactMasker.DEFAULT_PATTERNS : patterns, replacement),
         r.getDuration("abandon-timeout"),
         r.getInt("board-replay-limit"),
+        r.getBytes("max-board-bytes"),
         r.getInt("page-entries"),
         r.getInt("page-bytes"),
         r.getInt("transcript-max-limit"));
   }
 
   public RoomSettings withAbandonTimeout(Duration timeout) {
-    return new RoomSettings(chatMaxChars, masker, timeout, boardReplayLimit, pageEntries, pageBytes, transcriptMaxLimit);
+    return new RoomSettings(chatMaxChars, masker, timeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit);
   }
 
   public RoomSettings withBoardReplayLimit(int limit) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, limit, pageEntries, pageBytes, transcriptMaxLimit);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, limit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit);
+  }
+
+  public RoomSettings withMaxBoardBytes(long bytes) {
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, bytes, pageEntries, pageBytes, transcriptMaxLimit);
   }
 }

@@ -854,6 +854,10 @@ public final class SessionEntity
       command.replyTo().tell(new Posted(before.get(), true));
       return Effect().noReply();
     }
+    if (command.op() instanceof BoardOp.Drawing
+        && state.room().board().weight() + io.tutormesh.engine.room.BoardOps.weight(command.op()) > roomSettings.maxBoardBytes()) {
+      return refuse(command.replyTo(), new Refused("board-full", "the board is full (" + roomSettings.maxBoardBytes() + " bytes): erase or clear something first"));
+    }
     long seq = state.room().seq() + 1;
     return Effect()
         .persist(new BoardOpPosted(sessionId, seq, command.userId(), command.op(), command.clientId(), clock.instant()))

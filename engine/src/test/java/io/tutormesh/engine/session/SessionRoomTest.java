@@ -204,6 +204,26 @@ class SessionRoomTest {
   }
 
   @Test
+  void aFullBoardRefusesDrawingsUntilSomethingIsCleared() throws Exception {
+    Matched m = matched(ROOM.withMaxBoardBytes(1000));
+    TestProbe<Notification> sam = join(m, "sam");
+    int drawn = 0;
+    Notification answer;
+    do {
+      m.session().tell(new SessionEntity.PostBoardOp("sam", stroke("s" + drawn++), null, sam.getRef()));
+      answer = sam.fishForMessage(WAIT, n -> n instanceof Posted || n instanceof Refused
+          ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+          : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+    } while (answer instanceof Posted && drawn < 100);
+    assertThat(answer).isInstanceOf(Refused.class);
+    assertThat(((Refused) answer).code()).isEqualTo("board-full");
+    m.session().tell(new SessionEntity.PostBoardOp("sam", new BoardOp.Clear(), null, sam.getRef()));
+    assertThat(next(sam, Posted.class).entry().op()).isInstanceOf(BoardOp.Clear.class);
+    m.session().tell(new SessionEntity.PostBoardOp("sam", stroke("again"), null, sam.getRef()));
+    assertThat(next(sam, Posted.class).entry().seq()).as("the refused op took no seq").isEqualTo(drawn + 1);
+  }
+
+  @Test
   void aLongReplayComesInPagesInOrder() throws Exception {
     Matched m = matched(ROOM);
     TestProbe<Notification> sam = join(m, "sam");
