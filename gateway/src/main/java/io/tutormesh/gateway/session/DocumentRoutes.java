@@ -10,13 +10,11 @@ import io.tutormesh.gateway.http.Problem;
 import io.tutormesh.gateway.http.ProblemException;
 import io.tutormesh.persistence.documents.CassandraDocumentStore;
 import io.tutormesh.persistence.documents.DocumentStore;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -46,8 +44,7 @@ import org.apache.pekko.stream.Materializer;
  */
 public final class DocumentRoutes extends ApiDirectives {
 
-  private final ClusterSharding sharding;
-  private final Duration askTimeout;
+  private final SessionAccess sessions;
   private final DocumentStore store;
   private final Materializer materializer;
 
@@ -58,8 +55,7 @@ public final class DocumentRoutes extends ApiDirectives {
 
   public DocumentRoutes(ApiContext context, DocumentStore store) {
     super(context);
-    this.sharding = context.sharding();
-    this.askTimeout = context.askTimeout();
+    this.sessions = new SessionAccess(context.sharding(), context.askTimeout());
     this.store = store;
     this.materializer = Materializer.matFromSystem(context.system());
   }
@@ -131,17 +127,8 @@ public final class DocumentRoutes extends ApiDirectives {
     return completeWithFuture(answer.handle((value, error) -> error == null ? toResponse.apply(value) : failed(error)));
   }
 
-  /** The session, if it exists (else 404) and the caller may see it (else 403). */
   private CompletionStage<SessionEntity.SessionSummary> readable(Principal who, String id) {
-    return sharding
-        .entityRefFor(SessionEntity.ENTITY_KEY, id)
-        .askWithStatus(SessionEntity.GetSession::new, askTimeout)
-        .thenApply(summary -> {
-          if (!SessionDtos.mayAccess(who, summary)) {
-            throw new ProblemException(Problem.forbidden("a session's documents are for its participants and admins only"));
-          }
-          return summary;
-        });
+    return sessions.readable(who, id, "a session's documents are for its participants and admins only");
   }
 
   /** Failures of the body and the store by kind; the rest as every route answers them. */

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -25,13 +24,13 @@ public final class RoomRoutes extends ApiDirectives {
 
   private static final int DEFAULT_TRANSCRIPT_LIMIT = 500;
 
-  private final ClusterSharding sharding;
+  private final SessionAccess sessions;
   private final Duration askTimeout;
   private final IceServers iceServers;
 
   public RoomRoutes(ApiContext context) {
     super(context);
-    this.sharding = context.sharding();
+    this.sessions = new SessionAccess(context.sharding(), context.askTimeout());
     this.askTimeout = context.askTimeout();
     this.iceServers = IceServers.fromConfig(context.system().settings().config());
   }
@@ -69,14 +68,8 @@ public final class RoomRoutes extends ApiDirectives {
     return session(id).askWithStatus(r -> new SessionEntity.GetTranscript(who.userId(), true, afterSeq, limit, r), askTimeout);
   }
 
-  /** The session, if it exists (else 404) and the caller may see it (else 403). */
   private CompletionStage<SessionEntity.SessionSummary> readable(Principal who, String id) {
-    return session(id).askWithStatus(SessionEntity.GetSession::new, askTimeout).thenApply(summary -> {
-      if (!SessionDtos.mayAccess(who, summary)) {
-        throw new ProblemException(Problem.forbidden("a session's room is for its participants and admins only"));
-      }
-      return summary;
-    });
+    return sessions.readable(who, id, "a session's room is for its participants and admins only");
   }
 
   private static long number(String field, Optional<String> value, long otherwise, long min, long max) {
@@ -97,6 +90,6 @@ public final class RoomRoutes extends ApiDirectives {
   }
 
   private EntityRef<SessionEntity.Command> session(String id) {
-    return sharding.entityRefFor(SessionEntity.ENTITY_KEY, id);
+    return sessions.session(id);
   }
 }
