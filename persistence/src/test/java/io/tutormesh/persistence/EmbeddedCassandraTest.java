@@ -17,7 +17,7 @@ class EmbeddedCassandraTest {
   private static final List<String> TABLES = List.of(
       "messages", "tag_views", "tag_write_progress", "tag_scanning", "metadata",
       "all_persistence_ids", "snapshots", "offset_store", "projection_management",
-      "session_documents", "document_chunks");
+      "session_documents", "document_chunks", "sandbox_payments");
 
   private final SharedCassandra cassandra = SharedCassandra.get();
 
