@@ -6,6 +6,8 @@ import io.tutormesh.engine.matching.AvailabilityTopics;
 import io.tutormesh.engine.matching.MatchPool;
 import io.tutormesh.engine.matching.MatchingObserver;
 import io.tutormesh.engine.matching.MatchingSettings;
+import io.tutormesh.engine.money.MoneySettings;
+import io.tutormesh.engine.money.PaymentProvider;
 import io.tutormesh.engine.room.RoomSettings;
 import io.tutormesh.engine.session.PaymentGuard;
 import io.tutormesh.engine.session.SessionEntity;
@@ -28,13 +30,18 @@ public final class Engine {
 
   private Engine() {}
 
-  public static void init(ActorSystem<?> system, MatchingObserver observer, PaymentGuard guard) {
+  /**
+   * @param provider the payment provider (the node passes the sandbox's, or a real one's adapter)
+   */
+  public static void init(ActorSystem<?> system, MatchingObserver observer, PaymentGuard guard, PaymentProvider provider) {
     MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
     RoomSettings room = RoomSettings.fromConfig(system.settings().config());
     Duration askTimeout = system.settings().config().getDuration("tutormesh.matching.ask-timeout");
     ShardedLinks links = new ShardedLinks(system, askTimeout);
     TutorEntity.init(system, links);
-    StudentEntity.init(system, links);
+    MoneySettings money = MoneySettings.fromConfig(system.settings().config());
+    Duration retry = system.settings().config().getDuration("tutormesh.money.provider-retry-interval");
+    StudentEntity.init(system, links, new StudentEntity.Payments(money, provider, retry));
     MatchPool.init(system);
     // Topics are created now, not on first use: a topic finds the other nodes' topics through the
     // receptionist, which takes a moment, and an event published before then stays on its node.

@@ -13,6 +13,7 @@ import io.tutormesh.gateway.http.HttpApi;
 import io.tutormesh.gateway.matching.MatchingMetrics;
 import io.tutormesh.gateway.ws.WsEndpoints;
 import io.tutormesh.gateway.ws.WsServer;
+import io.tutormesh.persistence.payments.CassandraSandboxProvider;
 import io.tutormesh.persistence.CassandraSchema;
 import io.tutormesh.persistence.EmbeddedCassandra;
 import java.net.InetSocketAddress;
@@ -96,11 +97,13 @@ public final class Node {
 
       system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, withRuntimeSettings(config, settings, contactPoints));
       joinCluster(system, settings);
-      Engine.init(system, new MatchingMetrics(metrics.registry()), PaymentGuard.ALWAYS_YES);
+      MatchingMetrics matchingMetrics = new MatchingMetrics(metrics.registry());
+      Engine.init(system, matchingMetrics, PaymentGuard.ALWAYS_YES,
+          CassandraSandboxProvider.create(system, system.settings().config().getString("tutormesh.cassandra.keyspace")));
 
       ApiContext context =
           new ApiContext(
-              system, ClusterSharding.get(system), auth, metrics, settings.askTimeout(), settings.maxBodyBytes());
+              system, ClusterSharding.get(system), auth, metrics, matchingMetrics, settings.askTimeout(), settings.maxBodyBytes());
       ActorSystem<Void> sys = system;
       HttpApi api =
           new HttpApi(
@@ -191,11 +194,11 @@ public final class Node {
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceUnbind(),
         "unbind-http",
-        () -> http.unbind().thenApply(unbound -> Done.getInstance()));
+        () -> http.unbind().thenApplyAsync(unbound -> Done.getInstance(), system.executionContext()));
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceRequestsDone(),
         "drain-http",
-        () -> http.terminate(Duration.ofSeconds(5)).thenApply(terminated -> Done.getInstance()));
+        () -> http.terminate(Duration.ofSeconds(5)).thenApplyAsync(terminated -> Done.getInstance(), system.executionContext()));
   }
 
   private void awaitReady() throws Exception {
@@ -226,7 +229,7 @@ public final class Node {
         .selectOne("SELECT release_version FROM system.local")
         .toCompletableFuture()
         .orTimeout(probeTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((row, error) -> error == null ? Optional.<String>empty() : Optional.of("Cassandra is not reachable"));
+        .handleAsync((row, error) -> error == null ? Optional.<String>empty() : Optional.of("Cassandra is not reachable"), system.executionContext());
   }
 
   private static void joinCluster(ActorSystem<?> system, NodeSettings settings) {

@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * Why an entity refused a command. Entities answer {@code StatusReply.error(rejection.toMessage())};
  * the gateway calls {@link #parse(String)} on the error message and maps the kind to an HTTP status
- * (INVALID 400, NOT_FOUND 404, CONFLICT 409, PAYMENT_REQUIRED 402, FORBIDDEN 403, INTERNAL 500).
+ * (INVALID 400, NOT_FOUND 404, CONFLICT 409, PAYMENT_REQUIRED 402, FORBIDDEN 403, INTERNAL 500,
+ * UNAVAILABLE 503 with {@code Retry-After}).
  *
  * <p>Wire format of {@link #toMessage()}: {@code KIND|field|detail}, the field empty when absent.
  * The detail may contain {@code |}; the field may not.
@@ -16,7 +17,11 @@ import java.util.Objects;
  */
 public record Rejection(Kind kind, String field, String detail) implements CborSerializable {
 
-  public enum Kind { INVALID, NOT_FOUND, CONFLICT, PAYMENT_REQUIRED, FORBIDDEN, INTERNAL }
+  /**
+   * UNAVAILABLE: the work was refused for lack of time or capacity (e.g. it arrived after its
+   * deadline), nothing was done, and the same command may be sent again.
+   */
+  public enum Kind { INVALID, NOT_FOUND, CONFLICT, PAYMENT_REQUIRED, FORBIDDEN, INTERNAL, UNAVAILABLE }
 
   private static final char SEPARATOR = '|';
 
@@ -51,6 +56,10 @@ public record Rejection(Kind kind, String field, String detail) implements CborS
 
   public static Rejection internal(String detail) {
     return new Rejection(Kind.INTERNAL, null, detail);
+  }
+
+  public static Rejection unavailable(String detail) {
+    return new Rejection(Kind.UNAVAILABLE, null, detail);
   }
 
   /** Encodes this rejection as {@code KIND|field|detail}. */

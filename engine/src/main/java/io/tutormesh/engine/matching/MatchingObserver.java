@@ -25,6 +25,9 @@ public interface MatchingObserver {
 
   default void offerTimedOut() {}
 
-  /** How a request ended: MATCHED, NO_TUTOR, CANCELLED or REJECTED (e.g. cannot pay). */
+  /**
+   * How a request ended: MATCHED, NO_TUTOR, CANCELLED, REJECTED (e.g. cannot pay) or LATE (it
+   * reached its session after its deadline and was not started).
+   */
   default void requestEnded(String outcome) {}
 }

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -159,10 +160,31 @@ public final class SessionEntity
 
   public sealed interface Command extends CborSerializable {}
 
-  /** From the StudentEntity once it has opened the request: starts dispatch, answers MATCHING. */
+  /**
+   * From the StudentEntity once it has opened the request: starts dispatch, answers MATCHING.
+   *
+   * @param deadline after this instant the session is not started (answer UNAVAILABLE, nothing
+   *     persisted, the student's request closed): whoever asked has stopped waiting. Null: none.
+   */
   public record StartInstant(
-      String studentId, InstantRequest request, String currency, ActorRef<StatusReply<SessionSummary>> replyTo)
-      implements Command {}
+      String studentId,
+      InstantRequest request,
+      String currency,
+      Instant deadline,
+      ActorRef<StatusReply<SessionSummary>> replyTo)
+      implements Command {
+
+    public StartInstant(String studentId, InstantRequest request, String currency, ActorRef<StatusReply<SessionSummary>> replyTo) {
+      this(studentId, request, currency, null, replyTo);
+    }
+  }
+
+  /**
+   * From the StudentEntity: the client was told its request failed (the gateway gave up waiting),
+   * so the session must not go on. MATCHING or MATCHED ends CANCELLED (offers withdrawn, a
+   * matched tutor released); a session not started yet will not start; an ended one stays so.
+   */
+  public record AbandonRequest(String studentId) implements Command {}
 
   public record GetSession(ActorRef<StatusReply<SessionSummary>> replyTo) implements Command {}
 
@@ -222,6 +244,9 @@ public final class SessionEntity
   private record JoinConnected() implements Command {}
 
   private enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH, ROOM_ABANDONED }
+
+  private static final Rejection TOO_LATE =
+      Rejection.unavailable("the request could not be taken in time (the node is busy); nothing was opened; retry");
 
   // --- events ---
 
@@ -408,6 +433,8 @@ public final class SessionEntity
   private boolean firstOfferMeasured;
   private String reservingOfferId;
   private boolean dispatching;
+  /** Abandoned before it started: a StartInstant that still arrives is refused. */
+  private boolean abandoned;
   private final Map<String, Subscriber> subscribers = new HashMap<>();
 
   private record Subscriber(String userId, ActorRef<Notification> ref) {}
@@ -447,6 +474,7 @@ public final class SessionEntity
     builder.forStateType(Empty.class)
         .onCommand(StartInstant.class, this::startInstant)
         .onCommand(StartChecked.class, this::started)
+        .onCommand(AbandonRequest.class, this::abandonBeforeStart)
         .onCommand(GetSession.class, (state, command) -> whilePending(() -> notFound(command.replyTo())))
         .onCommand(GetTranscript.class, (state, command) -> whilePending(() -> notFound(command.replyTo())))
         .onCommand(End.class, (state, command) -> whilePending(() -> notFound(command.replyTo())))
@@ -461,10 +489,12 @@ public final class SessionEntity
         .onCommand(OfferExpired.class, this::expired)
         .onCommand(CandidatesFound.class, this::candidatesFound)
         .onCommand(Cancel.class, this::cancelMatching)
+        .onCommand(AbandonRequest.class, this::abandonMatching)
         .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
         .onCommand(Tick.class, this::tick);
     builder.forStateType(Matched.class)
         .onCommand(Cancel.class, this::cancelMatched)
+        .onCommand(AbandonRequest.class, this::abandonMatched)
         .onCommand(End.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("the lesson has not started: it starts when both participants have joined the room (or cancel it)")));
     builder.forStateType(Live.class)
         .onCommand(End.class, this::end)
@@ -505,16 +535,20 @@ public final class SessionEntity
     if (pendingStart != null) {
       return Effect().stash();
     }
+    if (abandoned || pastDeadline(command)) {
+      return Effect().none().thenRun(s -> refused(command, TOO_LATE, List.of())).thenNoReply();
+    }
     pendingStart = command;
     startNanos = System.nanoTime();
     InstantRequest request = command.request();
     long amount = Money.priceCents(request.maxRateCents(), request.durationMinutes());
     CompletionStage<Optional<Rejection>> payment = guard.authorize(command.studentId(), sessionId, amount);
+    Executor executor = context.getExecutionContext();
     CompletionStage<List<TutorCard>> candidates =
-        links.findCandidates(query(command.studentId(), request, Set.of())).thenApply(MatchPool.Candidates::tutors)
+        links.findCandidates(query(command.studentId(), request, Set.of())).thenApplyAsync(MatchPool.Candidates::tutors, executor)
             .exceptionally(error -> List.of());
     context.pipeToSelf(
-        payment.thenCombine(candidates, (refusal, tutors) -> new StartChecked(command, refusal, tutors)),
+        payment.thenCombineAsync(candidates, (refusal, tutors) -> new StartChecked(command, refusal, tutors), executor),
         (checked, error) -> checked != null ? checked : new StartChecked(command, Optional.of(Rejection.internal("payment check failed")), List.of()));
     return Effect().noReply();
   }
@@ -523,7 +557,11 @@ public final class SessionEntity
     pendingStart = null;
     StartInstant start = checked.start();
     if (checked.refusal().isPresent()) {
-      return Effect().none().thenRun(s -> refused(checked)).thenNoReply().thenUnstashAll();
+      return Effect().none().thenRun(s -> refused(start, checked.refusal().get(), checked.candidates())).thenNoReply().thenUnstashAll();
+    }
+    if (abandoned || pastDeadline(start)) {
+      // The last moment to give up without a trace: after this write the session exists.
+      return Effect().none().thenRun(s -> refused(start, TOO_LATE, checked.candidates())).thenNoReply().thenUnstashAll();
     }
     Instant now = clock.instant();
     List<Event> events = new ArrayList<>();
@@ -539,13 +577,29 @@ public final class SessionEntity
         .thenUnstashAll();
   }
 
-  private void refused(StartChecked checked) {
-    for (TutorCard card : checked.candidates()) {
-      links.pool(checked.start().request().subject(), new MatchPool.OfferOutcome(card.tutorId(), MatchPool.Outcome.WITHDRAWN));
+  /** Not started (cannot pay, too late, abandoned): nothing persisted; free the candidates and the student. */
+  private void refused(StartInstant start, Rejection refusal, List<TutorCard> candidates) {
+    for (TutorCard card : candidates) {
+      links.pool(start.request().subject(), new MatchPool.OfferOutcome(card.tutorId(), MatchPool.Outcome.WITHDRAWN));
     }
-    links.student(checked.start().studentId(), new StudentEntity.CloseInstantRequest(sessionId));
-    observer.requestEnded("REJECTED");
-    checked.start().replyTo().tell(StatusReply.error(checked.refusal().get().toMessage()));
+    links.student(start.studentId(), new StudentEntity.CloseInstantRequest(sessionId));
+    observer.requestEnded(refusal.kind() == Rejection.Kind.UNAVAILABLE ? "LATE" : "REJECTED");
+    start.replyTo().tell(StatusReply.error(refusal.toMessage()));
+    // Nothing to keep in memory (with remember-entities it would also be restarted after a crash).
+    passivateLater();
+  }
+
+  /**
+   * `stage` continued on this actor system's dispatcher. Asks complete as Scala futures, whose
+   * JDK continuations (pipeToSelf's included) otherwise run on the JVM's default executor, which
+   * starts a thread per step when the common pool is small (bench/RESULTS.md, problem 1).
+   */
+  private <T> CompletionStage<T> onDispatcher(CompletionStage<T> stage) {
+    return stage.thenApplyAsync(value -> value, context.getExecutionContext());
+  }
+
+  private boolean pastDeadline(StartInstant start) {
+    return start.deadline() != null && clock.instant().isAfter(start.deadline());
   }
 
   private void afterStart(Matching state, StartInstant start, List<Offer> offers) {
@@ -579,7 +633,7 @@ public final class SessionEntity
     dispatching = true;
     CandidateQuery query = query(state.info().studentId(), state.info().request(), state.tried());
     context.pipeToSelf(
-        links.findCandidates(query),
+        onDispatcher(links.findCandidates(query)),
         (candidates, error) -> new CandidatesFound(candidates == null ? List.of() : candidates.tutors()));
   }
 
@@ -644,7 +698,7 @@ public final class SessionEntity
     }
     reservingOfferId = offer.offerId();
     context.pipeToSelf(
-        links.reserve(offer.tutorId(), sessionId, state.info().studentId()),
+        onDispatcher(links.reserve(offer.tutorId(), sessionId, state.info().studentId())),
         (done, error) -> new ReservationResult(command, offer, error == null));
     return Effect().noReply();
   }
@@ -771,6 +825,39 @@ public final class SessionEntity
         .persist(new SessionCancelled(sessionId, command.byUserId(), clock.instant()))
         .thenRun(s -> ended(state, (Ended) s))
         .thenReply(command.replyTo(), this::summary);
+  }
+
+  private ReplyEffect<Event, State> abandonBeforeStart(Empty state, AbandonRequest command) {
+    if (pendingStart != null) {
+      return Effect().stash();
+    }
+    // Its start was refused already (too late), or will be: nothing to cancel, nothing to keep.
+    abandoned = true;
+    passivateLater();
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> abandonMatching(Matching state, AbandonRequest command) {
+    if (reservingOfferId != null) {
+      return Effect().stash();
+    }
+    if (!command.studentId().equals(state.info().studentId())) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new SessionCancelled(sessionId, command.studentId(), clock.instant()))
+        .thenRun(s -> ended(state, (Ended) s))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> abandonMatched(Matched state, AbandonRequest command) {
+    if (!command.studentId().equals(state.info().studentId())) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new SessionCancelled(sessionId, command.studentId(), clock.instant()))
+        .thenRun(s -> releasedAfterCancel(state, (Ended) s))
+        .thenNoReply();
   }
 
   private ReplyEffect<Event, State> cancelMatched(Matched state, Cancel command) {

@@ -6,6 +6,10 @@ import io.tutormesh.engine.common.Rejection;
 import io.tutormesh.engine.matching.InstantRequest;
 import io.tutormesh.engine.matching.InstantRequestRules;
 import io.tutormesh.engine.matching.MatchingSettings;
+import io.tutormesh.engine.money.MoneySettings;
+import io.tutormesh.engine.money.PaymentProvider;
+import io.tutormesh.engine.money.ProviderResult;
+import io.tutormesh.engine.money.Wallet;
 import io.tutormesh.engine.session.SessionEntity;
 import java.time.Duration;
 import java.time.Clock;
@@ -15,14 +19,21 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -30,10 +41,14 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One student (sharded, event-sourced, id = student id). This first version owns the profile:
- * the first valid {@link UpdateProfile} registers the student, later ones update the profile.
+ * One student (sharded, event-sourced, id = student id): the profile (the first valid
+ * {@link UpdateProfile} registers the student), the instant request it has open, and the credit
+ * {@link Wallet}. A top-up is written down (with its idempotency key) before the payment provider
+ * is asked, and the provider's answer is written down before it is told: a crash in between is
+ * re-driven at recovery with the same key, so the money is neither lost nor credited twice.
  */
 public final class StudentEntity
     extends EventSourcedBehaviorWithEnforcedReplies<StudentEntity.Command, StudentEntity.Event, StudentEntity.State> {
@@ -62,6 +77,15 @@ public final class StudentEntity
   public record StudentSummary(String studentId, StudentProfile profile, Instant createdAt, Instant updatedAt)
       implements CborSerializable {}
 
+  /** What a top-up came to; the same for every retry with its key. */
+  public record TopUpResult(Wallet.TopUp topUp, long balanceCents) implements CborSerializable {}
+
+  /** The wallet as the API shows it. */
+  public record WalletSummary(String studentId, Wallet wallet, String currency) implements CborSerializable {}
+
+  /** How a student pays: the platform's money settings and the payment provider. */
+  public record Payments(MoneySettings settings, PaymentProvider provider, Duration retryInterval) {}
+
   // --- commands ---
 
   /** Where the student's messages go: sharded sessions in a node, a fake in unit tests. */
@@ -82,13 +106,48 @@ public final class StudentEntity
   /**
    * Opens an instant request (at most one at a time) and starts its session, which answers
    * `replyTo` once dispatch has begun (MATCHING) or refuses it (e.g. cannot pay).
+   *
+   * @param deadline the caller stops waiting soon after this instant: a command that arrives
+   *     later is refused (UNAVAILABLE) and opens nothing, and so does its session. Null: none
+   *     (tests, in-process callers that wait as long as it takes).
    */
   public record RequestInstantTutor(
-      String sessionId, InstantRequest request, ActorRef<StatusReply<SessionEntity.SessionSummary>> replyTo)
-      implements Command {}
+      String sessionId,
+      InstantRequest request,
+      Instant deadline,
+      ActorRef<StatusReply<SessionEntity.SessionSummary>> replyTo)
+      implements Command {
+
+    public RequestInstantTutor(
+        String sessionId, InstantRequest request, ActorRef<StatusReply<SessionEntity.SessionSummary>> replyTo) {
+      this(sessionId, request, null, replyTo);
+    }
+  }
 
   /** From the session: the request is no longer open (matched, cancelled, no tutor, refused). */
   public record CloseInstantRequest(String sessionId) implements Command {}
+
+  /**
+   * From the gateway, when its {@link RequestInstantTutor} for `sessionId` got no answer in time and
+   * the client was told it failed: closes that request if it is open and cancels its session
+   * (MATCHING or MATCHED; a matched tutor is released). Any other session id changes nothing.
+   * Idempotent; answers once done (or once there was nothing to do).
+   */
+  public record AbandonInstantRequest(String sessionId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  /**
+   * Buys a credit pack with a provider's payment method id, under the client's idempotency key:
+   * the same key and request again answers the first result (waiting for it if it is still being
+   * paid); the same key with another request is refused.
+   */
+  public record TopUp(String key, String packId, String paymentMethod, ActorRef<StatusReply<TopUpResult>> replyTo)
+      implements Command {}
+
+  public record GetWallet(ActorRef<StatusReply<WalletSummary>> replyTo) implements Command {}
+
+  private record ChargeAnswered(String topUpId, ProviderResult result) implements Command {}
+
+  private record ChargeUnknown(String topUpId, String error) implements Command {}
 
   // --- events ---
 
@@ -107,6 +166,12 @@ public final class StudentEntity
 
   public record InstantRequestClosed(String studentId, String sessionId, Instant at) implements Event {}
 
+  /** A top-up is about to be paid (recorded first, so that a crash re-drives it). */
+  public record TopUpStarted(String studentId, Wallet.TopUp topUp, Instant at) implements Event {}
+
+  /** The provider's answer to a top-up: credited if it succeeded. */
+  public record TopUpSettled(String studentId, String topUpId, ProviderResult result, Instant at) implements Event {}
+
   // --- state, one class per lifecycle step ---
 
   public sealed interface State extends CborSerializable permits Unregistered, Registered {}
@@ -117,30 +182,44 @@ public final class StudentEntity
     }
   }
 
-  /** A student with a profile, and the instant request it has open (if any). */
+  /**
+   * A student with a profile, the instant request it has open (if any), and the session of the
+   * last request it opened (open or not: an abandoned request may already be matched and closed).
+   */
   public record Registered(
       StudentProfile profile,
       Instant createdAt,
       Instant updatedAt,
       String openInstantSessionId,
       Instant openInstantAt,
-      InstantRequest openInstantRequest)
+      InstantRequest openInstantRequest,
+      String lastInstantSessionId,
+      Wallet wallet)
       implements State {
 
     public Registered(StudentProfile profile, Instant createdAt, Instant updatedAt) {
-      this(profile, createdAt, updatedAt, null, null, null);
+      this(profile, createdAt, updatedAt, null, null, null, null, Wallet.EMPTY);
+    }
+
+    public Registered {
+      wallet = wallet == null ? Wallet.EMPTY : wallet;
     }
 
     Registered updated(StudentProfileUpdated event) {
-      return new Registered(event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt, openInstantRequest);
+      return new Registered(
+          event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet);
     }
 
     Registered opened(InstantRequestOpened event) {
-      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at(), event.request());
+      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at(), event.request(), event.sessionId(), wallet);
     }
 
     Registered closed(InstantRequestClosed event) {
-      return new Registered(profile, createdAt, updatedAt, null, null, null);
+      return new Registered(profile, createdAt, updatedAt, null, null, null, lastInstantSessionId, wallet);
+    }
+
+    Registered withWallet(Wallet changed) {
+      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, changed);
     }
 
     StudentSummary summary(String studentId) {
@@ -155,19 +234,30 @@ public final class StudentEntity
   }
 
   public static void init(ActorSystem<?> system, Links links) {
+    init(system, links, null);
+  }
+
+  public static void init(ActorSystem<?> system, Links links, Payments payments) {
     ProfileRules rules = ProfileRules.fromConfig(system.settings().config());
     MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, Clock.systemUTC())));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, payments, Clock.systemUTC())));
   }
 
   public static Behavior<Command> create(String studentId, ProfileRules rules, Clock clock) {
-    return new StudentEntity(studentId, rules, null, Links.NONE, clock);
+    return create(studentId, rules, null, Links.NONE, null, clock);
   }
 
   public static Behavior<Command> create(
       String studentId, ProfileRules rules, MatchingSettings matching, Links links, Clock clock) {
-    return new StudentEntity(studentId, rules, matching, links, clock);
+    return create(studentId, rules, matching, links, null, clock);
+  }
+
+  /** @param payments null: top-ups are refused (a node always has them; some unit tests do not need them) */
+  public static Behavior<Command> create(
+      String studentId, ProfileRules rules, MatchingSettings matching, Links links, Payments payments, Clock clock) {
+    return Behaviors.setup(context -> Behaviors.withTimers(
+        timers -> new StudentEntity(studentId, rules, matching, links, payments, clock, context, timers)));
   }
 
   /** The tag every event of this student carries. */
@@ -180,9 +270,22 @@ public final class StudentEntity
   private final InstantRequestRules requestRules;
   private final Duration staleRequestAfter;
   private final Links links;
+  private final Payments payments;
   private final Clock clock;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  /** Who waits for a top-up still being paid: answered when its outcome is written. */
+  private final java.util.Map<String, List<ActorRef<StatusReply<TopUpResult>>>> waitingForTopUp = new java.util.HashMap<>();
 
-  private StudentEntity(String studentId, ProfileRules rules, MatchingSettings matching, Links links, Clock clock) {
+  private StudentEntity(
+      String studentId,
+      ProfileRules rules,
+      MatchingSettings matching,
+      Links links,
+      Payments payments,
+      Clock clock,
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers) {
     super(PersistenceId.of(ENTITY_KEY.name(), studentId));
     this.studentId = studentId;
     this.rules = rules;
@@ -191,7 +294,10 @@ public final class StudentEntity
     // two writes): it no longer blocks a new one.
     this.staleRequestAfter = matching == null ? Duration.ZERO : matching.requestTimeout().multipliedBy(2);
     this.links = links;
+    this.payments = payments;
     this.clock = clock;
+    this.context = context;
+    this.timers = timers;
   }
 
   @Override
@@ -206,12 +312,22 @@ public final class StudentEntity
         .onCommand(UpdateProfile.class, this::register)
         .onCommand(GetStudent.class, this::notFound)
         .onCommand(RequestInstantTutor.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("create the student profile first (PUT /v1/students/" + studentId + ")")))
-        .onCommand(CloseInstantRequest.class, command -> Effect().noReply());
+        .onCommand(CloseInstantRequest.class, command -> Effect().noReply())
+        .onCommand(AbandonInstantRequest.class, command -> Effect().reply(command.replyTo(), StatusReply.ack()))
+        .onCommand(TopUp.class, (state, command) -> reject(command.replyTo(), noStudent()))
+        .onCommand(GetWallet.class, (state, command) -> reject(command.replyTo(), noStudent()));
     builder.forStateType(Registered.class)
         .onCommand(UpdateProfile.class, this::update)
         .onCommand(GetStudent.class, this::get)
         .onCommand(RequestInstantTutor.class, this::requestInstant)
-        .onCommand(CloseInstantRequest.class, this::closeInstant);
+        .onCommand(CloseInstantRequest.class, this::closeInstant)
+        .onCommand(AbandonInstantRequest.class, this::abandonInstant)
+        .onCommand(TopUp.class, this::topUp)
+        .onCommand(ChargeAnswered.class, this::chargeAnswered)
+        .onCommand(ChargeUnknown.class, this::chargeUnknown)
+        .onCommand(RetryCharge.class, this::retryCharge)
+        .onCommand(GetWallet.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(walletOf(state))));
+    builder.forAnyState().onAnyCommand(command -> Effect().noReply());
     return builder.build();
   }
 
@@ -249,8 +365,14 @@ public final class StudentEntity
     if (rejection.isPresent()) {
       return reject(command.replyTo(), rejection.get());
     }
+    if (command.deadline() != null && clock.instant().isAfter(command.deadline())) {
+      // The caller is about to give up (or has): opening the request now would leave it open,
+      // offered and matched behind an error answer. Refuse; nothing is written.
+      return reject(command.replyTo(), Rejection.unavailable("the request could not be taken in time (the node is busy); nothing was opened; retry"));
+    }
     String currency = rules.catalog().currency();
-    SessionEntity.StartInstant start = new SessionEntity.StartInstant(studentId, command.request(), currency, command.replyTo());
+    SessionEntity.StartInstant start =
+        new SessionEntity.StartInstant(studentId, command.request(), currency, command.deadline(), command.replyTo());
     boolean open = state.openInstantSessionId() != null && clock.instant().isBefore(state.openInstantAt().plus(staleRequestAfter));
     if (open && (command.sessionId().equals(state.openInstantSessionId()) || command.request().equals(state.openInstantRequest()))) {
       // The same request again (a retry after a timeout, say): it answers the open session, whose
@@ -272,6 +394,139 @@ public final class StudentEntity
       return Effect().noReply();
     }
     return Effect().persist(new InstantRequestClosed(studentId, command.sessionId(), clock.instant())).thenNoReply();
+  }
+
+  /**
+   * The gateway gave up on the request of `sessionId`: close it if it is still open, and have its
+   * session cancel itself (it may already be matched, which closed the request). Other ids: nothing.
+   */
+  private ReplyEffect<Event, State> abandonInstant(Registered state, AbandonInstantRequest command) {
+    String sessionId = command.sessionId();
+    SessionEntity.AbandonRequest abandon = new SessionEntity.AbandonRequest(studentId);
+    if (sessionId.equals(state.openInstantSessionId())) {
+      return Effect()
+          .persist(new InstantRequestClosed(studentId, sessionId, clock.instant()))
+          .thenRun(s -> links.session(sessionId, abandon))
+          .thenReply(command.replyTo(), s -> StatusReply.ack());
+    }
+    if (sessionId.equals(state.lastInstantSessionId())) {
+      links.session(sessionId, abandon);
+    }
+    return Effect().reply(command.replyTo(), StatusReply.ack());
+  }
+
+  // --- the wallet: top-ups ---
+
+  private ReplyEffect<Event, State> topUp(Registered state, TopUp command) {
+    if (payments == null) {
+      return reject(command.replyTo(), Rejection.internal("payments are not configured"));
+    }
+    String key = command.key();
+    if (key == null || key.isEmpty() || key.length() > PaymentProvider.MAX_KEY_LENGTH) {
+      return reject(command.replyTo(), Rejection.invalid("Idempotency-Key", "1 to " + PaymentProvider.MAX_KEY_LENGTH + " characters are required"));
+    }
+    Optional<MoneySettings.CreditPack> pack = payments.settings().pack(command.packId());
+    if (pack.isEmpty()) {
+      return reject(command.replyTo(), Rejection.invalid("packId", "unknown credit pack " + Rejection.quoted(command.packId()) + "; see GET /v1/credit-packs"));
+    }
+    String method = command.paymentMethod();
+    if (method == null || method.isBlank() || method.length() > 255) {
+      return reject(command.replyTo(), Rejection.invalid("paymentMethod", "a payment method id from the payment provider is required (at most 255 characters)"));
+    }
+    String requestHash = command.packId() + "|" + method;
+    Optional<Wallet.TopUp> earlier = state.wallet().topUp(command.key());
+    if (earlier.isPresent()) {
+      return again(state, earlier.get(), requestHash, command.replyTo());
+    }
+    MoneySettings.CreditPack p = pack.get();
+    Instant now = clock.instant();
+    Wallet.TopUp started = new Wallet.TopUp(
+        UUID.randomUUID().toString(), command.key(), requestHash, p.packId(), method, p.priceCents(), p.creditCents(), p.bonusCents(),
+        Wallet.TopUpStatus.PENDING, null, null, now);
+    return Effect()
+        .persist(new TopUpStarted(studentId, started, now))
+        .thenRun(s -> {
+          waitFor(started.topUpId(), command.replyTo());
+          charge(started);
+        })
+        .thenNoReply();
+  }
+
+  /** The same key again: the first result, or a wait for it; another request under that key is refused. */
+  private ReplyEffect<Event, State> again(Registered state, Wallet.TopUp earlier, String requestHash, ActorRef<StatusReply<TopUpResult>> replyTo) {
+    if (!earlier.requestHash().equals(requestHash)) {
+      return reject(replyTo, Rejection.conflict("this Idempotency-Key was used for another top-up (" + earlier.packId() + ", " + earlier.paymentMethod() + ")"));
+    }
+    if (earlier.status() == Wallet.TopUpStatus.PENDING) {
+      waitFor(earlier.topUpId(), replyTo);
+      return Effect().noReply();
+    }
+    return Effect().reply(replyTo, StatusReply.success(new TopUpResult(earlier, state.wallet().balanceCents())));
+  }
+
+  private void waitFor(String topUpId, ActorRef<StatusReply<TopUpResult>> replyTo) {
+    waitingForTopUp.computeIfAbsent(topUpId, id -> new ArrayList<>()).add(replyTo);
+  }
+
+  /** Asks the provider, idempotently by the top-up's id; a lost answer is asked again later. */
+  private void charge(Wallet.TopUp topUp) {
+    CompletionStage<ProviderResult> charged = payments.provider()
+        .charge("topup:" + topUp.topUpId(), topUp.paymentMethod(), topUp.priceCents(), payments.settings().currency());
+    context.pipeToSelf(charged, (result, error) -> result != null ? new ChargeAnswered(topUp.topUpId(), result) : new ChargeUnknown(topUp.topUpId(), String.valueOf(error)));
+  }
+
+  private ReplyEffect<Event, State> chargeAnswered(Registered state, ChargeAnswered answered) {
+    Optional<Wallet.TopUp> topUp = state.wallet().topUpById(answered.topUpId());
+    if (topUp.isEmpty() || topUp.get().status() != Wallet.TopUpStatus.PENDING) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new TopUpSettled(studentId, answered.topUpId(), answered.result(), clock.instant()))
+        .thenRun(s -> answerWaiting(answered.topUpId(), (Registered) s))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> chargeUnknown(Registered state, ChargeUnknown unknown) {
+    context.getLog().warn("Top-up {} of student {}: no answer from the payment provider ({}); asking again", unknown.topUpId(), studentId, unknown.error());
+    state.wallet().topUpById(unknown.topUpId())
+        .filter(t -> t.status() == Wallet.TopUpStatus.PENDING)
+        .ifPresent(t -> timers.startSingleTimer("charge-" + t.topUpId(), new RetryCharge(t.topUpId()), payments.retryInterval()));
+    return Effect().noReply();
+  }
+
+  private record RetryCharge(String topUpId) implements Command {}
+
+  private ReplyEffect<Event, State> retryCharge(Registered state, RetryCharge retry) {
+    state.wallet().topUpById(retry.topUpId()).filter(t -> t.status() == Wallet.TopUpStatus.PENDING).ifPresent(this::charge);
+    return Effect().noReply();
+  }
+
+  private void answerWaiting(String topUpId, Registered state) {
+    List<ActorRef<StatusReply<TopUpResult>>> waiting = waitingForTopUp.remove(topUpId);
+    if (waiting != null) {
+      TopUpResult result = new TopUpResult(state.wallet().topUpById(topUpId).orElseThrow(), state.wallet().balanceCents());
+      waiting.forEach(replyTo -> replyTo.tell(StatusReply.success(result)));
+    }
+  }
+
+  private WalletSummary walletOf(Registered state) {
+    return new WalletSummary(studentId, state.wallet(), payments == null ? rules.catalog().currency() : payments.settings().currency());
+  }
+
+  private Rejection noStudent() {
+    return Rejection.notFound("student " + studentId + " not found: create the profile first (PUT /v1/students/" + studentId + ")");
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::recovered).build();
+  }
+
+  /** Top-ups that were started but have no outcome (a crash in between): asked again, same key. */
+  private void recovered(State state) {
+    if (state instanceof Registered registered && payments != null) {
+      registered.wallet().pendingTopUps().forEach(this::charge);
+    }
   }
 
   private ReplyEffect<Event, State> notFound(Unregistered state, GetStudent command) {
@@ -300,7 +555,9 @@ public final class StudentEntity
     builder.forStateType(Registered.class)
         .onEvent(StudentProfileUpdated.class, Registered::updated)
         .onEvent(InstantRequestOpened.class, Registered::opened)
-        .onEvent(InstantRequestClosed.class, Registered::closed);
+        .onEvent(InstantRequestClosed.class, Registered::closed)
+        .onEvent(TopUpStarted.class, (state, e) -> state.withWallet(state.wallet().topUpStarted(e.topUp())))
+        .onEvent(TopUpSettled.class, (state, e) -> state.withWallet(state.wallet().topUpSettled(e.topUpId(), e.result(), e.at())));
     return builder.build();
   }
 

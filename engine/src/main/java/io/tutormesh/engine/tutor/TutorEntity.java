@@ -412,7 +412,9 @@ public final class TutorEntity
     announce(state);
     if (state.activeSessionId() != null) {
       String sessionId = state.activeSessionId();
-      context.pipeToSelf(links.checkHold(sessionId, tutorId), (hold, error) -> new HoldChecked(sessionId, hold == null || hold.holds()));
+      // On this system's dispatcher, not the JVM's default executor (see SessionEntity.onDispatcher).
+      CompletionStage<SessionEntity.TutorHold> checked = links.checkHold(sessionId, tutorId).thenApplyAsync(hold -> hold, context.getExecutionContext());
+      context.pipeToSelf(checked, (hold, error) -> new HoldChecked(sessionId, hold == null || hold.holds()));
     }
     return Effect().noReply();
   }

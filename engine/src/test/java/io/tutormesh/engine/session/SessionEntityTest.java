@@ -25,6 +25,7 @@ import io.tutormesh.engine.tutor.TutorEntity.Rating;
 import io.tutormesh.engine.tutor.TutorEntity.SubjectOffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -432,5 +434,138 @@ class SessionEntityTest {
     session.tell(new GetSession(probe.getRef()));
     assertThat(Rejection.parse(probe.receiveMessage(WAIT).getError().getMessage()).kind())
         .isEqualTo(Rejection.Kind.NOT_FOUND);
+  }
+  // --- deadlines and abandoned requests ---
+
+  private List<Object> stored(String sessionId) {
+    return PersistenceTestKit.create(testKit.system()).persistedInStorage("Session|" + sessionId);
+  }
+
+  private static Rejection.Kind kindOf(StatusReply<?> reply) {
+    return Rejection.parse(reply.getError().getMessage()).kind();
+  }
+
+  @Test
+  void aStartPastItsDeadlineIsRefusedPersistsNothingAndClosesTheRequest() throws Exception {
+    links.candidates = q -> List.of(card("ada", 4000));
+    String sessionId = id();
+    ActorRef<SessionEntity.Command> session = spawn(sessionId, PaymentGuard.ALWAYS_YES);
+    TestProbe<StatusReply<SessionSummary>> reply = testKit.createTestProbe();
+
+    session.tell(new StartInstant("s20", CALCULUS, "EUR", Instant.now().minusSeconds(1), reply.getRef()));
+
+    StatusReply<SessionSummary> refused = reply.receiveMessage(WAIT);
+    assertThat(kindOf(refused)).isEqualTo(Rejection.Kind.UNAVAILABLE);
+    links.await("student:s20", StudentEntity.CloseInstantRequest.class, c -> c.sessionId().equals(sessionId));
+    assertThat(links.queries).as("no candidate was even looked for").isEmpty();
+    assertThat(stored(sessionId)).isEmpty();
+    TestProbe<StatusReply<SessionSummary>> probe = testKit.createTestProbe();
+    session.tell(new GetSession(probe.getRef()));
+    assertThat(kindOf(probe.receiveMessage(WAIT))).isEqualTo(Rejection.Kind.NOT_FOUND);
+    assertThat(links.sent).noneMatch(sent -> sent.message() instanceof TutorEntity.DeliverOffer);
+  }
+
+  @Test
+  void aDeadlineThatPassesWhileTheStartIsCheckedStillPersistsNothing() throws Exception {
+    Instant t0 = Instant.parse("2026-11-28T10:00:00Z");
+    TestSupport.TestClock clock = new TestSupport.TestClock(t0);
+    CompletableFuture<Optional<Rejection>> paymentAnswer = new CompletableFuture<>();
+    links.candidates = q -> List.of(card("ada", 4000));
+    String sessionId = id();
+    ActorRef<SessionEntity.Command> session = testKit.spawn(
+        SessionEntity.create(sessionId, SETTINGS, links, (student, id, amount) -> paymentAnswer, MatchingObserver.NONE, clock));
+    TestProbe<StatusReply<SessionSummary>> reply = testKit.createTestProbe();
+
+    session.tell(new StartInstant("s21", CALCULUS, "EUR", t0.plusSeconds(3), reply.getRef()));
+    links.queries.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS); // the check has begun
+    clock.advance(Duration.ofSeconds(4));
+    paymentAnswer.complete(Optional.empty());
+
+    assertThat(kindOf(reply.receiveMessage(WAIT))).isEqualTo(Rejection.Kind.UNAVAILABLE);
+    // The candidate the pool handed out is given back, and the student's request closed.
+    links.await("pool:math", MatchPool.OfferOutcome.class, o -> o.tutorId().equals("ada") && o.outcome() == MatchPool.Outcome.WITHDRAWN);
+    links.await("student:s21", StudentEntity.CloseInstantRequest.class, c -> c.sessionId().equals(sessionId));
+    assertThat(stored(sessionId)).isEmpty();
+    assertThat(links.sent).noneMatch(sent -> sent.message() instanceof TutorEntity.DeliverOffer);
+  }
+
+  @Test
+  void aStartBeforeItsDeadlineRunsAsUsual() throws Exception {
+    links.candidates = q -> List.of(card("ada", 4000));
+    ActorRef<SessionEntity.Command> session = spawn(id(), PaymentGuard.ALWAYS_YES);
+    TestProbe<StatusReply<SessionSummary>> reply = testKit.createTestProbe();
+
+    session.tell(new StartInstant("s22", CALCULUS, "EUR", Instant.now().plusSeconds(30), reply.getRef()));
+
+    assertThat(reply.receiveMessage(WAIT).getValue().status()).isEqualTo(Status.MATCHING);
+    links.awaitOffer("ada");
+  }
+
+  @Test
+  void anAbandonedRequestWhileMatchingIsCancelledAndItsOffersWithdrawn() throws Exception {
+    links.candidates = q -> List.of(card("ada", 4000));
+    ActorRef<SessionEntity.Command> session = spawn(id(), PaymentGuard.ALWAYS_YES);
+    String sessionId = start(session, "s23").sessionId();
+    Offer offer = links.awaitOffer("ada");
+
+    session.tell(new SessionEntity.AbandonRequest("s23"));
+
+    links.await("tutor:ada", TutorEntity.OfferSettled.class, o -> o.offerId().equals(offer.offerId()) && o.outcome() == MatchPool.Outcome.WITHDRAWN);
+    links.await("pool:math", MatchPool.OfferOutcome.class, o -> o.tutorId().equals("ada") && o.outcome() == MatchPool.Outcome.WITHDRAWN);
+    SessionSummary after = get(session);
+    assertThat(after.status()).isEqualTo(Status.CANCELLED);
+    assertThat(after.timeline()).extracting(SessionEntity.TimelineEntry::status).containsExactly(Status.MATCHING, Status.CANCELLED);
+    assertThat(accept(session, offer, "ada").isError()).isTrue();
+    assertThat(links.reserved).isEmpty();
+    assertThat(stored(sessionId)).last().isInstanceOf(SessionEntity.SessionCancelled.class);
+  }
+
+  @Test
+  void anAbandonedRequestThatWasMatchedIsCancelledAndItsTutorReleased() throws Exception {
+    links.candidates = q -> List.of(card("ada", 4000));
+    ActorRef<SessionEntity.Command> session = spawn(id(), PaymentGuard.ALWAYS_YES);
+    String sessionId = start(session, "s24").sessionId();
+    assertThat(accept(session, links.awaitOffer("ada"), "ada").getValue().status()).isEqualTo(Status.MATCHED);
+
+    session.tell(new SessionEntity.AbandonRequest("s24"));
+
+    links.await("tutor:ada", TutorEntity.Release.class, r -> r.sessionId().equals(sessionId));
+    SessionSummary after = get(session);
+    assertThat(after.status()).isEqualTo(Status.CANCELLED);
+    assertThat(after.tutorId()).isEqualTo("ada");
+  }
+
+  @Test
+  void anAbandonForAnotherStudentOrAnEndedSessionChangesNothing() throws Exception {
+    links.candidates = q -> List.of(card("ada", 4000));
+    ActorRef<SessionEntity.Command> session = spawn(id(), PaymentGuard.ALWAYS_YES);
+    String sessionId = start(session, "s25").sessionId();
+    links.awaitOffer("ada");
+
+    session.tell(new SessionEntity.AbandonRequest("someone-else"));
+    assertThat(get(session).status()).isEqualTo(Status.MATCHING);
+
+    TestProbe<StatusReply<SessionSummary>> cancel = testKit.createTestProbe();
+    session.tell(new Cancel("s25", false, cancel.getRef()));
+    assertThat(cancel.receiveMessage(WAIT).getValue().status()).isEqualTo(Status.CANCELLED);
+    int events = stored(sessionId).size();
+    session.tell(new SessionEntity.AbandonRequest("s25"));
+    assertThat(get(session).status()).isEqualTo(Status.CANCELLED);
+    assertThat(stored(sessionId)).hasSize(events);
+  }
+
+  @Test
+  void aSessionAbandonedBeforeItsStartArrivedNeverStarts() throws Exception {
+    links.candidates = q -> List.of(card("ada", 4000));
+    String sessionId = id();
+    ActorRef<SessionEntity.Command> session = spawn(sessionId, PaymentGuard.ALWAYS_YES);
+    TestProbe<StatusReply<SessionSummary>> reply = testKit.createTestProbe();
+
+    session.tell(new SessionEntity.AbandonRequest("s26"));
+    session.tell(new StartInstant("s26", CALCULUS, "EUR", Instant.now().plusSeconds(30), reply.getRef()));
+
+    assertThat(kindOf(reply.receiveMessage(WAIT))).isEqualTo(Rejection.Kind.UNAVAILABLE);
+    links.await("student:s26", StudentEntity.CloseInstantRequest.class, c -> c.sessionId().equals(sessionId));
+    assertThat(stored(sessionId)).isEmpty();
   }
 }

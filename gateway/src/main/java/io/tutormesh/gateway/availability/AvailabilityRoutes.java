@@ -81,7 +81,9 @@ public final class AvailabilityRoutes extends ApiDirectives {
   private Route stream(AvailabilityQuery query) {
     LiveFeed feed = LiveFeed.subscribe(system, AvailabilityTopics.get(system).topic(query.subject()), settings.bufferSize(), askTimeout);
     return completeWithFuture(
-        feed.subscribed().thenCompose(subscribed -> available(query)).handle((answer, error) -> respond(query, feed, answer, error)));
+        feed.subscribed()
+            .thenComposeAsync(subscribed -> available(query), executor)
+            .handleAsync((answer, error) -> respond(query, feed, answer, error), executor));
   }
 
   private HttpResponse respond(AvailabilityQuery query, LiveFeed feed, MatchPool.Available answer, Throwable error) {
@@ -114,7 +116,7 @@ public final class AvailabilityRoutes extends ApiDirectives {
   private Source<Object, NotUsed> resyncs(AvailabilityQuery query) {
     Duration every = settings.resyncInterval();
     return Source.tick(every, every, NotUsed.getInstance())
-        .mapAsync(1, tick -> available(query).handle((answer, error) -> answer == null ? List.<Object>of() : List.<Object>of(new Resync(answer.tutors()))))
+        .mapAsync(1, tick -> available(query).handleAsync((answer, error) -> answer == null ? List.<Object>of() : List.<Object>of(new Resync(answer.tutors())), executor))
         .<Object>mapConcat(resync -> resync)
         .mapMaterializedValue(cancellable -> NotUsed.getInstance());
   }

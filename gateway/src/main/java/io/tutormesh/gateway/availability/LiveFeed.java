@@ -56,7 +56,7 @@ final class LiveFeed {
     // The topic handles its messages in order: its stats answer comes after the subscription.
     CompletionStage<Done> subscribed =
         AskPattern.<Topic.Command<AvailabilityEvent>, Topic.TopicStats>ask(topic, Topic::getTopicStats, timeout, system.scheduler())
-            .thenApply(stats -> Done.getInstance());
+            .thenApplyAsync(stats -> Done.getInstance(), system.executionContext());
     return new LiveFeed(running.first().second(), running.second(), subscribed);
   }
 

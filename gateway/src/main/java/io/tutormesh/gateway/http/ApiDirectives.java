@@ -5,9 +5,11 @@ import io.tutormesh.gateway.Metrics;
 import io.tutormesh.gateway.auth.AuthException;
 import io.tutormesh.gateway.auth.JwtAuth;
 import io.tutormesh.gateway.auth.Principal;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,11 +35,21 @@ public class ApiDirectives extends AllDirectives {
   protected final JwtAuth auth;
   protected final Metrics metrics;
   protected final long maxBodyBytes;
+  /**
+   * Where continuations on entities' answers run: the actor system's default dispatcher. Asks
+   * complete as Scala futures, whose non-async JDK continuations would otherwise go to the JVM's
+   * default executor (one new thread per step on a small machine: bench/RESULTS.md, problem 1).
+   */
+  protected final Executor executor;
+  private final HttpHeader retryAfter;
 
   protected ApiDirectives(ApiContext context) {
     this.auth = context.auth();
     this.metrics = context.metrics();
     this.maxBodyBytes = context.maxBodyBytes();
+    this.executor = context.system().executionContext();
+    Duration hint = context.system().settings().config().getDuration("tutormesh.http.retry-after");
+    this.retryAfter = RawHeader.create("Retry-After", Long.toString(Math.max(1, (hint.toMillis() + 999) / 1000)));
   }
 
   /**
@@ -93,22 +105,33 @@ public class ApiDirectives extends AllDirectives {
   /** Completes with `status` and the DTO of an entity's answer, or with the problem it failed with. */
   protected <T> Route reply(int status, CompletionStage<T> answer, Function<T, Object> toDto) {
     return completeWithFuture(
-        answer.handle((value, error) -> error == null ? Json.response(status, toDto.apply(value)) : failure(error)));
+        answer.handleAsync((value, error) -> error == null ? Json.response(status, toDto.apply(value)) : failure(error), executor));
   }
 
   /** The answer to a failed ask: rejections by kind, timeouts as 503. */
-  public static HttpResponse failure(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  public HttpResponse failure(Throwable error) {
+    Throwable cause = unwrap(error);
     if (cause instanceof ProblemException p) {
-      return Json.problem(p.problem());
+      return problem(p.problem());
     }
     if (cause instanceof StatusReply.ErrorMessage) {
-      return Json.problem(Problems.fromRejection(io.tutormesh.engine.common.Rejection.parse(cause.getMessage())));
+      return problem(Problems.fromRejection(io.tutormesh.engine.common.Rejection.parse(cause.getMessage())));
     }
     if (cause instanceof TimeoutException) {
-      return Json.problem(Problem.unavailable("the engine did not answer in time; retry"));
+      return problem(Problem.unavailable("the engine did not answer in time; retry"));
     }
     log.error("Unexpected failure answering a request", cause);
-    return Json.problem(Problem.internal("unexpected error"));
+    return problem(Problem.internal("unexpected error"));
+  }
+
+  /** A problem+json answer; a 503 also says when to try again (`Retry-After`, `tutormesh.http.retry-after`). */
+  public HttpResponse problem(Problem problem) {
+    HttpResponse response = Json.problem(problem);
+    return problem.status() == 503 ? response.addHeader(retryAfter) : response;
+  }
+
+  /** The exception inside a failed stage's {@link CompletionException}. */
+  protected static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 }

@@ -4,6 +4,7 @@ import io.tutormesh.engine.catalog.Catalog;
 import io.tutormesh.gateway.admin.AdminRoutes;
 import io.tutormesh.gateway.availability.AvailabilityRoutes;
 import io.tutormesh.gateway.catalog.CatalogRoutes;
+import io.tutormesh.gateway.money.MoneyRoutes;
 import io.tutormesh.gateway.session.DocumentRoutes;
 import io.tutormesh.gateway.session.RoomRoutes;
 import io.tutormesh.gateway.session.SessionRoutes;
@@ -36,6 +37,7 @@ public final class HttpApi extends AllDirectives {
     v1.add(new CatalogRoutes(context, catalog).route());
     v1.add(new TutorRoutes(context).route());
     v1.add(new StudentRoutes(context).route());
+    v1.add(new MoneyRoutes(context).route());
     v1.add(new SessionRoutes(context).route());
     v1.add(new RoomRoutes(context).route());
     v1.add(new DocumentRoutes(context).route());

@@ -37,11 +37,12 @@ public final class OpsRoutes extends ApiDirectives {
     return completeWithFuture(
         readiness
             .get()
-            .thenApply(
+            .thenApplyAsync(
                 notReady ->
                     notReady
-                        .map(reason -> Json.problem(Problem.unavailable(reason)))
-                        .orElseGet(() -> Json.response(200, Map.of("status", "READY")))));
+                        .map(reason -> problem(Problem.unavailable(reason)))
+                        .orElseGet(() -> Json.response(200, Map.of("status", "READY"))),
+                executor));
   }
 
   private static byte[] resource(String name) {

@@ -16,6 +16,7 @@ public final class Problems {
       case CONFLICT -> Problem.conflict(rejection.detail());
       case PAYMENT_REQUIRED -> Problem.paymentRequired(rejection.detail());
       case FORBIDDEN -> Problem.forbidden(rejection.detail());
+      case UNAVAILABLE -> Problem.unavailable(rejection.detail());
       default -> Problem.internal(rejection.detail());
     };
   }

@@ -1,19 +1,23 @@
 package io.tutormesh.gateway.matching;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tutormesh.engine.matching.MatchingObserver;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
 
 /**
  * Matching's meters on `/metrics`: time to offer and to match (histograms, so that percentiles
- * can be computed across nodes), offers by outcome and requests by how they ended. Called from
- * the session actors: every meter is registered up front or cached, so a call is a lookup and an
+ * can be computed across nodes), offers by outcome, requests by how they ended, and the instant
+ * requests the gateway refused without an entity's answer (shed). Called from the session actors
+ * and the routes: every meter is registered up front or cached, so a call is a lookup and an
  * increment.
  */
 public final class MatchingMetrics implements MatchingObserver {
@@ -22,9 +26,25 @@ public final class MatchingMetrics implements MatchingObserver {
   static final String TIME_TO_MATCH = "tutormesh.matching.time_to_match";
   static final String OFFERS = "tutormesh.matching.offers";
   static final String REQUESTS = "tutormesh.matching.requests";
+  static final String SHED = "tutormesh.matching.requests.shed";
+  static final String IN_FLIGHT = "tutormesh.matching.requests.in_flight";
+
+  /** Why the gateway answered 503 to an instant request. */
+  public enum ShedReason {
+    /** The node already had `max-in-flight-requests` in flight: refused at once, no entity asked. */
+    CAPACITY,
+    /** An entity refused it because it arrived after its deadline: nothing was opened. */
+    LATE,
+    /** No answer within the ask timeout: the request was abandoned (closed, its session cancelled). */
+    TIMEOUT;
+
+    String tag() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   /** Outcomes shown from the start (at 0), so that rates can be computed before the first one. */
-  private static final String[] KNOWN_REQUEST_OUTCOMES = {"matched", "no_tutor", "cancelled", "rejected"};
+  private static final String[] KNOWN_REQUEST_OUTCOMES = {"matched", "no_tutor", "cancelled", "rejected", "late"};
 
   /** Request outcomes come from the engine's status names; anything else is `other` (bounded tags). */
   private static final Pattern OUTCOME = Pattern.compile("[a-z_]{1,32}");
@@ -40,6 +60,7 @@ public final class MatchingMetrics implements MatchingObserver {
   private final Counter offersDeclined;
   private final Counter offersTimedOut;
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<ShedReason, Counter> shed = new EnumMap<>(ShedReason.class);
 
   public MatchingMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -52,6 +73,25 @@ public final class MatchingMetrics implements MatchingObserver {
     for (String outcome : KNOWN_REQUEST_OUTCOMES) {
       requestCounter(outcome);
     }
+    for (ShedReason reason : ShedReason.values()) {
+      shed.put(reason, Counter.builder(SHED)
+          .description("Instant requests answered 503 by the gateway, by reason; none of them opened a request")
+          .tag("reason", reason.tag())
+          .register(registry));
+    }
+  }
+
+  /** An instant request answered 503 (see {@link ShedReason}). */
+  public void requestShed(ShedReason reason) {
+    shed.get(reason).increment();
+  }
+
+  /** Shows `inFlight` (the instant requests this node is working on) as a gauge. */
+  public void trackInFlight(IntSupplier inFlight) {
+    Gauge.builder(IN_FLIGHT, inFlight::getAsInt)
+        .description("Instant requests this node is waiting on an entity for")
+        .strongReference(true)
+        .register(registry);
   }
 
   @Override

@@ -132,7 +132,7 @@ public final class DocumentRoutes extends ApiDirectives {
   }
 
   /** Failures of the body and the store by kind; the rest as every route answers them. */
-  private static HttpResponse failed(Throwable error) {
+  private HttpResponse failed(Throwable error) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof DocumentStore.DocumentTooLarge || cause instanceof EntityStreamSizeException) {
       return Json.problem(naming("body", Problem.tooLarge("body: a document is at most " + DocumentRules.MAX_BYTES + " bytes (10 MiB)")));

@@ -1,19 +1,34 @@
 package io.tutormesh.gateway.session;
 
+import com.typesafe.config.Config;
+import io.tutormesh.engine.catalog.ProfileRules;
+import io.tutormesh.engine.common.Rejection;
 import io.tutormesh.engine.matching.InstantRequest;
+import io.tutormesh.engine.matching.InstantRequestRules;
+import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.gateway.auth.Principal;
 import io.tutormesh.gateway.auth.Role;
 import io.tutormesh.gateway.http.ApiContext;
 import io.tutormesh.gateway.http.ApiDirectives;
+import io.tutormesh.gateway.http.InFlightLimit;
 import io.tutormesh.gateway.http.Json;
 import io.tutormesh.gateway.http.Problem;
 import io.tutormesh.gateway.http.ProblemException;
+import io.tutormesh.gateway.http.Problems;
+import io.tutormesh.gateway.matching.MatchingMetrics;
+import io.tutormesh.gateway.matching.MatchingMetrics.ShedReason;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -21,20 +36,45 @@ import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.pattern.StatusReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * `POST /v1/instant-requests` (a student, for itself), `GET /v1/sessions/{id}` and
  * `POST /v1/sessions/{id}/cancel` (the session's participants and admins).
+ *
+ * <p>An instant request is answered 202 or leaves nothing behind (API.md, "Nothing half-done on
+ * any error"): over `tutormesh.matching.max-in-flight-requests` it is refused at once (503); it
+ * carries a deadline (`accept-budget`) after which the entities refuse it without writing
+ * anything (503); the gateway waits the budget plus `accept-grace` for the answer, and when even
+ * that passes it abandons the request (closed, its session cancelled) before answering 503.
  */
 public final class SessionRoutes extends ApiDirectives {
 
+  private static final Logger log = LoggerFactory.getLogger(SessionRoutes.class);
+
+  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final InstantRequestSettings instant;
+  private final InstantRequestRules requestRules;
+  private final InFlightLimit inFlight;
+  private final MatchingMetrics matchingMetrics;
+  private final Clock clock = Clock.systemUTC();
 
   public SessionRoutes(ApiContext context) {
     super(context);
+    this.system = context.system();
     this.sharding = context.sharding();
     this.askTimeout = context.askTimeout();
+    Config config = context.system().settings().config();
+    this.instant = InstantRequestSettings.fromConfig(config);
+    this.requestRules = new InstantRequestRules(ProfileRules.fromConfig(config), MatchingSettings.fromConfig(config));
+    this.inFlight = new InFlightLimit(instant.maxInFlight());
+    this.matchingMetrics = context.matchingMetrics();
+    matchingMetrics.trackInFlight(inFlight::inFlight);
   }
 
   public Route route() {
@@ -56,9 +96,10 @@ public final class SessionRoutes extends ApiDirectives {
         () -> reply(200, readable(who, id), SessionDtos.Session::of)))));
   }
 
+  // Not bounded like instant requests: a cancel is cheap, and it is what frees a tutor.
   private Route cancel(String id) {
     return endpoint("/v1/sessions/{id}/cancel", () -> authenticated(who -> validId("id", id, () -> post(() -> ignoringBody(
-        () -> reply(200, readable(who, id).thenCompose(s -> cancel(who, id)), SessionDtos.Session::of))))));
+        () -> reply(200, readable(who, id).thenComposeAsync(s -> cancel(who, id), executor), SessionDtos.Session::of))))));
   }
 
   /** Reads and drops any body, so that the answer never comes before the end of the request. */
@@ -68,12 +109,63 @@ public final class SessionRoutes extends ApiDirectives {
 
   private Route requestInstant(Principal student, SessionDtos.InstantRequestBody body) {
     InstantRequest request = body.toRequest();
+    // Bad input is a 400 whatever the load (the StudentEntity applies the same rules again).
+    Optional<Rejection> invalid = requestRules.validate(request);
+    if (invalid.isPresent()) {
+      return complete(problem(Problems.fromRejection(invalid.get())));
+    }
+    if (!inFlight.tryAcquire()) {
+      matchingMetrics.requestShed(ShedReason.CAPACITY);
+      return complete(problem(Problem.unavailable(
+          "this node is at capacity (" + inFlight.max() + " instant requests in flight); nothing was opened; retry")));
+    }
     String sessionId = UUID.randomUUID().toString();
-    CompletionStage<SessionEntity.SessionSummary> answer =
-        sharding
-            .entityRefFor(StudentEntity.ENTITY_KEY, student.userId())
-            .askWithStatus(replyTo -> new StudentEntity.RequestInstantTutor(sessionId, request, replyTo), askTimeout);
-    return completeWithFuture(answer.handle((summary, error) -> error == null ? accepted(summary) : failure(error)));
+    Instant deadline = clock.instant().plus(instant.acceptBudget());
+    CompletionStage<SessionEntity.SessionSummary> answer;
+    try {
+      answer = studentRef(student.userId()).askWithStatus(
+          replyTo -> new StudentEntity.RequestInstantTutor(sessionId, request, deadline, replyTo), instant.askTimeout());
+    } catch (RuntimeException e) {
+      inFlight.release();
+      throw e;
+    }
+    return completeWithFuture(answer.handleAsync((summary, error) -> answered(student, sessionId, summary, error), executor));
+  }
+
+  private HttpResponse answered(Principal student, String sessionId, SessionEntity.SessionSummary summary, Throwable error) {
+    inFlight.release();
+    if (error == null) {
+      return accepted(summary);
+    }
+    Throwable cause = unwrap(error);
+    if (cause instanceof TimeoutException) {
+      matchingMetrics.requestShed(ShedReason.TIMEOUT);
+      abandon(student.userId(), sessionId);
+      return problem(Problem.unavailable("the engine did not answer in time; the request is withdrawn; retry"));
+    }
+    if (cause instanceof StatusReply.ErrorMessage && Rejection.parse(cause.getMessage()).kind() == Rejection.Kind.UNAVAILABLE) {
+      matchingMetrics.requestShed(ShedReason.LATE);
+    }
+    return failure(error);
+  }
+
+  /**
+   * The client is told the request failed, but it may have been opened after all (a journal write
+   * slower than the grace): close it and cancel its session. Retried, since the node is struggling.
+   */
+  private void abandon(String studentId, String sessionId) {
+    Patterns.retry(
+            () -> studentRef(studentId).<Done>askWithStatus(
+                replyTo -> new StudentEntity.AbandonInstantRequest(sessionId, replyTo), instant.askTimeout()),
+            instant.abandonAttempts() - 1,
+            instant.acceptGrace(),
+            system)
+        .whenCompleteAsync((done, error) -> {
+          if (error != null) {
+            log.warn("Could not withdraw instant request {} of student {} after {} attempts: {}",
+                sessionId, studentId, instant.abandonAttempts(), error.toString());
+          }
+        }, executor);
   }
 
   private static HttpResponse accepted(SessionEntity.SessionSummary summary) {
@@ -85,7 +177,7 @@ public final class SessionRoutes extends ApiDirectives {
   private CompletionStage<SessionEntity.SessionSummary> readable(Principal who, String id) {
     return sessionRef(id)
         .askWithStatus(SessionEntity.GetSession::new, askTimeout)
-        .thenApply(summary -> visibleTo(who, summary));
+        .thenApplyAsync(summary -> visibleTo(who, summary), executor);
   }
 
   private static SessionEntity.SessionSummary visibleTo(Principal who, SessionEntity.SessionSummary summary) {
@@ -97,6 +189,10 @@ public final class SessionRoutes extends ApiDirectives {
 
   private CompletionStage<SessionEntity.SessionSummary> cancel(Principal who, String id) {
     return sessionRef(id).askWithStatus(replyTo -> new SessionEntity.Cancel(who.userId(), who.isAdmin(), replyTo), askTimeout);
+  }
+
+  private EntityRef<StudentEntity.Command> studentRef(String studentId) {
+    return sharding.entityRefFor(StudentEntity.ENTITY_KEY, studentId);
   }
 
   private EntityRef<SessionEntity.Command> sessionRef(String id) {

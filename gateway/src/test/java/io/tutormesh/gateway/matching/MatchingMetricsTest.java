@@ -25,7 +25,27 @@ class MatchingMetricsTest {
         .contains("tutormesh_matching_requests_total{outcome=\"matched\"} 0.0")
         .contains("tutormesh_matching_requests_total{outcome=\"no_tutor\"} 0.0")
         .contains("tutormesh_matching_requests_total{outcome=\"cancelled\"} 0.0")
-        .contains("tutormesh_matching_requests_total{outcome=\"rejected\"} 0.0");
+        .contains("tutormesh_matching_requests_total{outcome=\"rejected\"} 0.0")
+        .contains("tutormesh_matching_requests_total{outcome=\"late\"} 0.0")
+        .contains("tutormesh_matching_requests_shed_total{reason=\"capacity\"} 0.0")
+        .contains("tutormesh_matching_requests_shed_total{reason=\"late\"} 0.0")
+        .contains("tutormesh_matching_requests_shed_total{reason=\"timeout\"} 0.0");
+  }
+
+  @Test
+  void countsShedRequestsByReasonAndShowsWhatIsInFlight() {
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger(7);
+    metrics.trackInFlight(inFlight::get);
+    metrics.requestShed(MatchingMetrics.ShedReason.CAPACITY);
+    metrics.requestShed(MatchingMetrics.ShedReason.CAPACITY);
+    metrics.requestShed(MatchingMetrics.ShedReason.TIMEOUT);
+
+    assertThat(registry.get(MatchingMetrics.SHED).tag("reason", "capacity").counter().count()).isEqualTo(2.0);
+    assertThat(registry.get(MatchingMetrics.SHED).tag("reason", "late").counter().count()).isZero();
+    assertThat(registry.get(MatchingMetrics.SHED).tag("reason", "timeout").counter().count()).isEqualTo(1.0);
+    assertThat(registry.scrape()).contains("tutormesh_matching_requests_in_flight 7.0");
+    inFlight.set(0);
+    assertThat(registry.get(MatchingMetrics.IN_FLIGHT).gauge().value()).isZero();
   }
 
   @Test

@@ -6,17 +6,29 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /** A small REST client for tests: real HTTP over loopback. */
 public final class Api {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** One answer: status, content type and body (parsed as JSON when it is JSON). */
-  public record Reply(int status, String contentType, String body) {
+  /** One answer: status, content type, body (parsed as JSON when it is JSON) and headers. */
+  public record Reply(int status, String contentType, String body, HttpHeaders headers) {
+
+    public Reply(int status, String contentType, String body) {
+      this(status, contentType, body, HttpHeaders.of(Map.of(), (name, value) -> true));
+    }
+
+    public Optional<String> header(String name) {
+      return headers.firstValue(name);
+    }
+
     public JsonNode json() {
       try {
         return MAPPER.readTree(body);
@@ -50,10 +62,16 @@ public final class Api {
   }
 
   public Reply send(String method, String path, String token, String body) {
+    return send(method, path, token, body, Map.of());
+  }
+
+  /** As {@link #send(String, String, String, String)}, with more request headers. */
+  public Reply send(String method, String path, String token, String body, Map<String, String> headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(30))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
@@ -62,7 +80,8 @@ public final class Api {
     }
     try {
       HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+      return new Reply(
+          response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body(), response.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

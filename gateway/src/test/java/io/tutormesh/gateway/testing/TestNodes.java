@@ -42,6 +42,10 @@ public final class TestNodes {
     // Every test cluster shares the keyspace: sessions remembered by one would restart in the
     // next test's cluster. Only the tests of that feature turn it on.
     settings.put("tutormesh.matching.remember-sessions", false);
+    // Tests check what happens, not how fast: on a loaded 2-core machine a node just started may
+    // take seconds to answer, which must not turn into a 503 (the overload tests set their own).
+    settings.put("tutormesh.ask-timeout", "15s");
+    settings.put("tutormesh.matching.accept-budget", "15s");
     settings.putAll(overrides);
     return ConfigFactory.load(ConfigFactory.parseMap(settings).withFallback(ConfigFactory.defaultApplication()));
   }

@@ -1,0 +1,91 @@
+package io.tutormesh.gateway.money;
+
+import io.tutormesh.engine.money.MoneySettings;
+import io.tutormesh.engine.money.PaymentProvider;
+import io.tutormesh.engine.money.Wallet;
+import io.tutormesh.engine.student.StudentEntity;
+import io.tutormesh.gateway.auth.Principal;
+import io.tutormesh.gateway.auth.Role;
+import io.tutormesh.gateway.http.ApiContext;
+import io.tutormesh.gateway.http.ApiDirectives;
+import io.tutormesh.gateway.http.Json;
+import io.tutormesh.gateway.http.Problem;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * `GET /v1/credit-packs` and `GET /v1/plans` (every valid token), a student's
+ * `GET /v1/students/{id}/wallet` and `POST /v1/students/{id}/wallet/top-ups` (that student and
+ * admins). A top-up answers 201 when paid, 402 when the provider declined, 502 when it failed;
+ * the same Idempotency-Key and body again answer the same, and move no money.
+ */
+public final class MoneyRoutes extends ApiDirectives {
+
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+  private final MoneySettings money;
+
+  public MoneyRoutes(ApiContext context) {
+    super(context);
+    this.sharding = context.sharding();
+    this.askTimeout = context.askTimeout();
+    this.money = MoneySettings.fromConfig(context.system().settings().config());
+  }
+
+  public Route route() {
+    return concat(
+        path("credit-packs", () -> endpoint("/v1/credit-packs", () -> authenticated(who -> get(
+            () -> complete(Json.response(200, MoneyDtos.CreditPacks.of(money))))))),
+        path("plans", () -> endpoint("/v1/plans", () -> authenticated(who -> get(
+            () -> complete(Json.response(200, MoneyDtos.Plans.of(money))))))),
+        pathPrefix("students", () -> pathPrefix(PathMatchers.segment(), id -> pathPrefix("wallet", () -> concat(
+            pathEnd(() -> wallet(id)),
+            path("top-ups", () -> topUps(id)))))));
+  }
+
+  private Route wallet(String id) {
+    return endpoint("/v1/students/{id}/wallet", () -> authenticated(who -> validId("id", id, () -> authorize(
+        who.mayWriteAs(Role.STUDENT, id), "a wallet is for its student and admins only",
+        () -> get(() -> reply(200, student(id).askWithStatus(StudentEntity.GetWallet::new, askTimeout), MoneyDtos.WalletView::of))))));
+  }
+
+  private Route topUps(String id) {
+    return endpoint("/v1/students/{id}/wallet/top-ups", () -> authenticated(who -> validId("id", id, () -> post(() -> authorize(
+        who.mayWriteAs(Role.STUDENT, id), "a student tops up its own wallet (or an admin does)",
+        () -> optionalHeaderValueByName("Idempotency-Key", key -> jsonBody(MoneyDtos.TopUpRequest.class, body -> topUp(who, id, key, body))))))));
+  }
+
+  private Route topUp(Principal who, String id, Optional<String> key, MoneyDtos.TopUpRequest body) {
+    if (key.isEmpty() || key.get().isEmpty() || key.get().length() > PaymentProvider.MAX_KEY_LENGTH) {
+      return complete(Json.problem(Problem.badRequest("Idempotency-Key", "a header of 1 to " + PaymentProvider.MAX_KEY_LENGTH + " characters is required")));
+    }
+    if (body.currency() != null && !body.currency().equals(money.currency())) {
+      return complete(Json.problem(Problem.badRequest("currency", "the platform's currency is " + money.currency())));
+    }
+    CompletionStage<StudentEntity.TopUpResult> result = student(id)
+        .askWithStatus(replyTo -> new StudentEntity.TopUp(key.get(), body.packId(), body.paymentMethod(), replyTo), askTimeout);
+    return completeWithFuture(result.handle((paid, error) -> error == null ? answer(paid) : failure(error)));
+  }
+
+  /** The same answer for the first call and every retry of its key. */
+  private HttpResponse answer(StudentEntity.TopUpResult result) {
+    Wallet.TopUp topUp = result.topUp();
+    return switch (topUp.status()) {
+      case SUCCEEDED -> Json.response(201, MoneyDtos.TopUp.of(result, money.currency()));
+      case DECLINED -> Json.problem(Problem.paymentRequired("the payment was declined: " + topUp.message() + "; nothing was credited (top-up " + topUp.topUpId() + ")"));
+      case FAILED -> Json.problem(Problem.of(502, "payment-provider-failure", "Payment provider failure",
+          "the payment provider failed: " + topUp.message() + "; nothing was credited (top-up " + topUp.topUpId() + "); retry with a new Idempotency-Key"));
+      case PENDING -> throw new IllegalStateException("a pending top-up is never answered");
+    };
+  }
+
+  private EntityRef<StudentEntity.Command> student(String id) {
+    return sharding.entityRefFor(StudentEntity.ENTITY_KEY, id);
+  }
+}
