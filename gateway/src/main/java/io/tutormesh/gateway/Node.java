@@ -16,6 +16,9 @@ import io.tutormesh.gateway.ws.WsServer;
 import io.tutormesh.persistence.payments.CassandraSandboxProvider;
 import io.tutormesh.persistence.CassandraSchema;
 import io.tutormesh.persistence.EmbeddedCassandra;
+import io.tutormesh.persistence.ledger.CassandraLedgerRepository;
+import io.tutormesh.persistence.ledger.LedgerCheck;
+import io.tutormesh.persistence.ledger.LedgerProjection;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -98,8 +101,11 @@ public final class Node {
       system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, withRuntimeSettings(config, settings, contactPoints));
       joinCluster(system, settings);
       MatchingMetrics matchingMetrics = new MatchingMetrics(metrics.registry());
-      Engine.init(system, matchingMetrics, PaymentGuard.ALWAYS_YES,
-          CassandraSandboxProvider.create(system, system.settings().config().getString("tutormesh.cassandra.keyspace")));
+      String keyspace = system.settings().config().getString("tutormesh.cassandra.keyspace");
+      CassandraSandboxProvider provider = CassandraSandboxProvider.create(system, keyspace);
+      Engine.init(system, matchingMetrics, PaymentGuard.ALWAYS_YES, provider);
+      CassandraLedgerRepository ledger = CassandraLedgerRepository.create(system, keyspace);
+      LedgerProjection.init(system, ledger);
 
       ApiContext context =
           new ApiContext(
@@ -111,7 +117,8 @@ public final class Node {
               Catalog.fromConfig(config),
               settings.devMode(),
               settings.devTokenTtl(),
-              () -> readiness(sys, settings.cassandraProbeTimeout()));
+              () -> readiness(sys, settings.cassandraProbeTimeout()),
+              new LedgerCheck(ledger, provider::totals));
       ServerBinding binding =
           Http.get(system)
               .newServerAt(settings.httpInterface(), settings.httpPort())

@@ -17,7 +17,8 @@ class EmbeddedCassandraTest {
   private static final List<String> TABLES = List.of(
       "messages", "tag_views", "tag_write_progress", "tag_scanning", "metadata",
       "all_persistence_ids", "snapshots", "offset_store", "projection_management",
-      "session_documents", "document_chunks", "sandbox_payments");
+      "session_documents", "document_chunks", "sandbox_payments",
+      "ledger_lines", "ledger_top_ups");
 
   private final SharedCassandra cassandra = SharedCassandra.get();
 

@@ -827,13 +827,19 @@ public final class SessionEntity
         .thenReply(command.replyTo(), this::summary);
   }
 
+  /**
+   * Not started: a start being checked now is refused when its check completes (no offer goes
+   * out); one that arrives later is refused at once. Without a start in progress there is nothing
+   * to keep (its start was refused already, or will be).
+   */
   private ReplyEffect<Event, State> abandonBeforeStart(Empty state, AbandonRequest command) {
-    if (pendingStart != null) {
-      return Effect().stash();
+    if (pendingStart != null && !pendingStart.studentId().equals(command.studentId())) {
+      return Effect().noReply();
     }
-    // Its start was refused already (too late), or will be: nothing to cancel, nothing to keep.
     abandoned = true;
-    passivateLater();
+    if (pendingStart == null) {
+      passivateLater();
+    }
     return Effect().noReply();
   }
 

@@ -555,6 +555,28 @@ class SessionEntityTest {
   }
 
   @Test
+  void anAbandonWhileTheStartIsCheckedMeansNoOfferGoesOut() throws Exception {
+    CompletableFuture<Optional<Rejection>> paymentAnswer = new CompletableFuture<>();
+    links.candidates = q -> List.of(card("ada", 4000));
+    String sessionId = id();
+    ActorRef<SessionEntity.Command> session = spawn(sessionId, (student, id, amount) -> paymentAnswer);
+    TestProbe<StatusReply<SessionSummary>> reply = testKit.createTestProbe();
+
+    session.tell(new StartInstant("s27", CALCULUS, "EUR", Instant.now().plusSeconds(30), reply.getRef()));
+    links.queries.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS); // the check has begun
+    session.tell(new SessionEntity.AbandonRequest("s27"));
+    TestProbe<StatusReply<SessionSummary>> probe = testKit.createTestProbe();
+    session.tell(new GetSession(probe.getRef())); // queued behind the abandon: it has been handled
+    paymentAnswer.complete(Optional.empty());
+
+    assertThat(kindOf(reply.receiveMessage(WAIT))).isEqualTo(Rejection.Kind.UNAVAILABLE);
+    assertThat(kindOf(probe.receiveMessage(WAIT))).isEqualTo(Rejection.Kind.NOT_FOUND);
+    links.await("pool:math", MatchPool.OfferOutcome.class, o -> o.tutorId().equals("ada") && o.outcome() == MatchPool.Outcome.WITHDRAWN);
+    assertThat(stored(sessionId)).isEmpty();
+    assertThat(links.sent).noneMatch(sent -> sent.message() instanceof TutorEntity.DeliverOffer);
+  }
+
+  @Test
   void aSessionAbandonedBeforeItsStartArrivedNeverStarts() throws Exception {
     links.candidates = q -> List.of(card("ada", 4000));
     String sessionId = id();

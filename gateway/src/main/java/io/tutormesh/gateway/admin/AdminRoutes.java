@@ -4,6 +4,7 @@ import io.tutormesh.engine.tutor.TutorEntity;
 import io.tutormesh.gateway.http.ApiContext;
 import io.tutormesh.gateway.http.ApiDirectives;
 import io.tutormesh.gateway.tutor.TutorDtos;
+import io.tutormesh.persistence.ledger.LedgerCheck;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -17,17 +18,27 @@ public final class AdminRoutes extends ApiDirectives {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final LedgerCheck ledger;
 
-  public AdminRoutes(ApiContext context) {
+  public AdminRoutes(ApiContext context, LedgerCheck ledger) {
     super(context);
     this.sharding = context.sharding();
     this.askTimeout = context.askTimeout();
+    this.ledger = ledger;
   }
 
   public Route route() {
-    return pathPrefix("admin", () -> pathPrefix("tutors", () -> pathPrefix(PathMatchers.segment(), id -> concat(
-        path("suspend", () -> suspend(id)),
-        path("reinstate", () -> reinstate(id))))));
+    return pathPrefix("admin", () -> concat(
+        pathPrefix("tutors", () -> pathPrefix(PathMatchers.segment(), id -> concat(
+            path("suspend", () -> suspend(id)),
+            path("reinstate", () -> reinstate(id))))),
+        path(PathMatchers.segment("ledger").slash("check"), this::ledgerCheck)));
+  }
+
+  /** The ledger's trial balance and its reconciliation with the provider (eventually consistent). */
+  private Route ledgerCheck() {
+    return endpoint("/v1/admin/ledger/check", () -> authenticated(who -> get(
+        () -> authorize(who.isAdmin(), "admins only", () -> reply(200, ledger.run(), AdminDtos.LedgerCheckView::of)))));
   }
 
   private Route suspend(String id) {

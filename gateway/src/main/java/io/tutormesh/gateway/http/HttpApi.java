@@ -10,6 +10,7 @@ import io.tutormesh.gateway.session.RoomRoutes;
 import io.tutormesh.gateway.session.SessionRoutes;
 import io.tutormesh.gateway.student.StudentRoutes;
 import io.tutormesh.gateway.tutor.TutorRoutes;
+import io.tutormesh.persistence.ledger.LedgerCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,8 @@ public final class HttpApi extends AllDirectives {
       Catalog catalog,
       boolean devMode,
       Duration devTokenTtl,
-      Supplier<CompletionStage<Optional<String>>> readiness) {
+      Supplier<CompletionStage<Optional<String>>> readiness,
+      LedgerCheck ledger) {
     List<Route> v1 = new ArrayList<>();
     if (devMode) {
       v1.add(new DevRoutes(context, devTokenTtl).route());
@@ -42,7 +44,7 @@ public final class HttpApi extends AllDirectives {
     v1.add(new RoomRoutes(context).route());
     v1.add(new DocumentRoutes(context).route());
     v1.add(new AvailabilityRoutes(context, catalog).route());
-    v1.add(new AdminRoutes(context).route());
+    v1.add(new AdminRoutes(context, ledger).route());
     Route ops = new OpsRoutes(context, readiness).route();
     this.route =
         ProblemHandlers.sealed(() -> concat(ops, pathPrefix("v1", () -> concat(v1.get(0), v1.subList(1, v1.size()).toArray(Route[]::new)))));

@@ -1,0 +1,110 @@
+package io.tutormesh.engine.ledger;
+
+import io.tutormesh.engine.money.ProviderResult;
+import io.tutormesh.engine.money.Wallet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The money events as double-entry postings: pure functions, one per kind of event, each
+ * returning postings that balance by construction (every {@link Posting} debits one account and
+ * credits another with the same amount). The ledger projection writes them keyed by (transfer id,
+ * leg), so that a replayed event writes the same rows again and changes nothing.
+ *
+ * <p>Sign convention of a balance: credits count positive, debits negative. A student's account is
+ * what the platform owes the student (it equals the wallet's balance plus holds); {@code
+ * provider:clearing} goes negative by the money the payment provider took in.
+ *
+ * <p>Only top-ups so far; holds, escrow, earnings and payouts add cases here.
+ */
+public final class Postings {
+
+  /** Money the payment provider took in (top-ups) or paid out (payouts). */
+  public static final String PROVIDER_CLEARING = "provider:clearing";
+  /** What the platform gives away: top-up bonuses, and credit beyond (or short of) the price. */
+  public static final String PLATFORM_PROMOTIONS = "platform:promotions";
+
+  public static final String LEG_PRICE = "price";
+  public static final String LEG_CREDIT_DIFFERENCE = "credit-difference";
+  public static final String LEG_BONUS = "bonus";
+
+  private Postings() {}
+
+  /** The account of one student. */
+  public static String student(String studentId) {
+    return "student:" + studentId;
+  }
+
+  /**
+   * The id of a top-up's transfer: the same key the top-up was charged with at the payment
+   * provider, so that a ledger transfer and a provider operation can be matched one to one.
+   */
+  public static String topUpTransfer(String topUpId) {
+    return "topup:" + topUpId;
+  }
+
+  /** One leg of a transfer: {@code amountCents} (> 0) leaves {@code debit} and enters {@code credit}. */
+  public record Posting(String transferId, String leg, String debit, String credit, long amountCents, Instant at) {
+    public Posting {
+      if (amountCents <= 0) {
+        throw new IllegalArgumentException("a posting moves a positive amount: " + amountCents);
+      }
+      if (debit.equals(credit)) {
+        throw new IllegalArgumentException("a posting moves money between two accounts: " + debit);
+      }
+    }
+
+    /** The two lines of this leg: the debit (negative) and the credit (positive). */
+    public List<Line> lines() {
+      return List.of(
+          new Line(transferId, leg, Side.DEBIT, debit, amountCents, at),
+          new Line(transferId, leg, Side.CREDIT, credit, amountCents, at));
+    }
+  }
+
+  public enum Side { DEBIT, CREDIT }
+
+  /** What a top-up moves, as its {@code TopUpStarted} recorded it ({@link Wallet.TopUp}). */
+  public record TopUpTerms(String topUpId, long priceCents, long creditCents, long bonusCents) {
+    public static TopUpTerms of(Wallet.TopUp topUp) {
+      return new TopUpTerms(topUp.topUpId(), topUp.priceCents(), topUp.creditCents(), topUp.bonusCents());
+    }
+  }
+
+  /** One row of the ledger: one side of one leg. */
+  public record Line(String transferId, String leg, Side side, String account, long amountCents, Instant at) {
+    /** The line's effect on its account's balance (credits positive). */
+    public long signedCents() {
+      return side == Side.CREDIT ? amountCents : -amountCents;
+    }
+  }
+
+  /**
+   * A settled top-up (the terms as {@code TopUpStarted} recorded them). A success credits the
+   * student with {@code creditCents + bonusCents}, as {@link Wallet#topUpSettled} does: the price
+   * comes from the provider's clearing account, any difference between credit and price and the
+   * bonus from promotions. Anything but a success moves nothing.
+   */
+  public static List<Posting> topUpSettled(String studentId, TopUpTerms terms, ProviderResult result, Instant at) {
+    if (!result.isSucceeded()) {
+      return List.of();
+    }
+    String transfer = topUpTransfer(terms.topUpId());
+    String student = student(studentId);
+    List<Posting> postings = new ArrayList<>();
+    if (terms.priceCents() > 0) {
+      postings.add(new Posting(transfer, LEG_PRICE, PROVIDER_CLEARING, student, terms.priceCents(), at));
+    }
+    long difference = Math.subtractExact(terms.creditCents(), terms.priceCents());
+    if (difference > 0) {
+      postings.add(new Posting(transfer, LEG_CREDIT_DIFFERENCE, PLATFORM_PROMOTIONS, student, difference, at));
+    } else if (difference < 0) {
+      postings.add(new Posting(transfer, LEG_CREDIT_DIFFERENCE, student, PLATFORM_PROMOTIONS, -difference, at));
+    }
+    if (terms.bonusCents() > 0) {
+      postings.add(new Posting(transfer, LEG_BONUS, PLATFORM_PROMOTIONS, student, terms.bonusCents(), at));
+    }
+    return List.copyOf(postings);
+  }
+}
