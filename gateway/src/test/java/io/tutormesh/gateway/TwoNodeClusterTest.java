@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tutormesh.gateway.testing.Api;
 import io.tutormesh.gateway.testing.TestNodes;
 import io.tutormesh.gateway.testing.WsClient;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,25 +19,20 @@ import org.junit.jupiter.api.Test;
  */
 class TwoNodeClusterTest {
 
+  private static List<Node> cluster;
   private static Node seed;
   private static Node other;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    int seedPort = freePort();
-    String seeds = "127.0.0.1:" + seedPort;
-    seed = TestNodes.start(Map.of("tutormesh.cluster.port", seedPort, "tutormesh.cluster.seed-nodes", seeds));
-    other = TestNodes.start(Map.of("tutormesh.cluster.port", freePort(), "tutormesh.cluster.seed-nodes", seeds));
+    cluster = TestNodes.startCluster();
+    seed = cluster.get(0);
+    other = cluster.get(1);
   }
 
   @AfterAll
   static void stopCluster() {
-    if (other != null) {
-      other.stop();
-    }
-    if (seed != null) {
-      seed.stop();
-    }
+    TestNodes.stopAll(cluster);
   }
 
   @Test
@@ -86,12 +79,6 @@ class TwoNodeClusterTest {
       partner.await("unavailable", u -> u.get("tutorId").asText().equals(tutorId));
       assertThat(viaSeed.get("/v1/sessions/" + sessionId, studentToken).json().get("tutorId").asText()).isEqualTo(tutorId);
       assertThat(viaOther.post("/v1/sessions/" + sessionId + "/cancel", studentToken, "{}").status()).isEqualTo(200);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -862,22 +862,23 @@ public final class SessionEntity
     }
     return Effect()
         .persist(new SessionCancelled(sessionId, command.studentId(), clock.instant()))
-        .thenRun(s -> releasedAfterCancel(state, (Ended) s))
+        .thenRun(s -> roomEnded(state, (Ended) s))
         .thenNoReply();
   }
 
   private ReplyEffect<Event, State> cancelMatched(Matched state, Cancel command) {
     String by = command.byUserId();
-    if (!command.byAdmin() && !by.equals(state.info().studentId()) && !by.equals(state.tutorId())) {
+    if (!command.byAdmin() && !state.isParticipant(by)) {
       return reject(command.replyTo(), Rejection.forbidden("only the session's participants may cancel it"));
     }
     return Effect()
         .persist(new SessionCancelled(sessionId, by, clock.instant()))
-        .thenRun(s -> releasedAfterCancel(state, (Ended) s))
+        .thenRun(s -> roomEnded(state, (Ended) s))
         .thenReply(command.replyTo(), this::summary);
   }
 
-  private void releasedAfterCancel(Matched before, Ended state) {
+  /** A matched session ended (cancelled or completed): its tutor is free again, its room closed. */
+  private void roomEnded(InRoom before, Ended state) {
     timers.cancel(Tick.ROOM_ABANDONED);
     links.tutor(before.tutorId(), new TutorEntity.Release(sessionId));
     notifySubscribers(state);
@@ -1047,15 +1048,8 @@ public final class SessionEntity
     }
     return Effect()
         .persist(new SessionCompleted(sessionId, by, clock.instant()))
-        .thenRun(s -> completed(state, (Ended) s))
+        .thenRun(s -> roomEnded(state, (Ended) s))
         .thenReply(command.replyTo(), this::summary);
-  }
-
-  private void completed(InRoom before, Ended state) {
-    timers.cancel(Tick.ROOM_ABANDONED);
-    links.tutor(before.tutorId(), new TutorEntity.Release(sessionId));
-    notifySubscribers(state);
-    passivateLater();
   }
 
   /** Nobody was in the room for the abandon timeout: a live lesson completes, a room nobody opened is cancelled. */
@@ -1065,10 +1059,10 @@ public final class SessionEntity
     }
     Instant now = clock.instant();
     if (state instanceof Live live) {
-      return Effect().persist(new SessionCompleted(sessionId, SYSTEM, now)).thenRun(s -> completed(live, (Ended) s)).thenNoReply();
+      return Effect().persist(new SessionCompleted(sessionId, SYSTEM, now)).thenRun(s -> roomEnded(live, (Ended) s)).thenNoReply();
     }
     Matched matched = (Matched) state;
-    return Effect().persist(new SessionCancelled(sessionId, SYSTEM, now)).thenRun(s -> releasedAfterCancel(matched, (Ended) s)).thenNoReply();
+    return Effect().persist(new SessionCancelled(sessionId, SYSTEM, now)).thenRun(s -> roomEnded(matched, (Ended) s)).thenNoReply();
   }
 
   private void armAbandonIfEmpty() {

@@ -10,9 +10,7 @@ import io.tutormesh.gateway.Node;
 import io.tutormesh.gateway.session.Rooms.Room;
 import io.tutormesh.gateway.testing.TestNodes;
 import io.tutormesh.gateway.testing.WsClient;
-import java.net.ServerSocket;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,25 +23,20 @@ import org.junit.jupiter.api.Test;
  */
 class RoomAcrossNodesTest {
 
+  private static List<Node> cluster;
   private static Node seed;
   private static Node other;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    int seedPort = freePort();
-    String seeds = "127.0.0.1:" + seedPort;
-    seed = TestNodes.start(Map.of("tutormesh.cluster.port", seedPort, "tutormesh.cluster.seed-nodes", seeds));
-    other = TestNodes.start(Map.of("tutormesh.cluster.port", freePort(), "tutormesh.cluster.seed-nodes", seeds));
+    cluster = TestNodes.startCluster();
+    seed = cluster.get(0);
+    other = cluster.get(1);
   }
 
   @AfterAll
   static void stopCluster() {
-    if (other != null) {
-      other.stop();
-    }
-    if (seed != null) {
-      seed.stop();
-    }
+    TestNodes.stopAll(cluster);
   }
 
   @Test
@@ -83,11 +76,5 @@ class RoomAcrossNodesTest {
       again.close();
     }
     Rooms.close(room, student, tutor);
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.tutormesh.gateway.Node;
 import io.tutormesh.persistence.testing.SharedCassandra;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +24,30 @@ public final class TestNodes {
 
   public static Node start(Map<String, Object> overrides) throws Exception {
     return Node.start(config(overrides));
+  }
+
+  /** Two nodes in one cluster: the first is the seed. */
+  public static List<Node> startCluster() throws Exception {
+    int seedPort = freePort();
+    String seeds = "127.0.0.1:" + seedPort;
+    Node seed = start(Map.of("tutormesh.cluster.port", seedPort, "tutormesh.cluster.seed-nodes", seeds));
+    Node other = start(Map.of("tutormesh.cluster.port", freePort(), "tutormesh.cluster.seed-nodes", seeds));
+    return List.of(seed, other);
+  }
+
+  /** Stops the nodes that were started, the last one first. */
+  public static void stopAll(List<Node> nodes) {
+    if (nodes != null) {
+      for (int i = nodes.size() - 1; i >= 0; i--) {
+        nodes.get(i).stop();
+      }
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   public static Config config(Map<String, Object> overrides) {
