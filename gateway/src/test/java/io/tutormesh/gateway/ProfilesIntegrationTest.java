@@ -48,6 +48,19 @@ class ProfilesIntegrationTest {
   }
 
   @Test
+  void aRequestTooMalformedToReachARouteIsStillProblemJson() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.httpPort())) {
+      String request = "GET /v1/catalog HTTP/1.1\r\nHost: localhost\r\nX-Filename: bad\u0001name\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 400");
+      assertThat(answer).contains("Content-Type: application/problem+json");
+      assertThat(answer).contains("\"status\":400", "\"detail\":\"the request could not be read");
+    }
+    assertThat(api.get("/health", null).status()).as("the node goes on").isEqualTo(200);
+  }
+
+  @Test
   void tutorIsCreatedReadAndUpdated() {
     String id = unique("tutor");
     String token = api.token(id, "tutor");
