@@ -1,21 +1,28 @@
 package io.tutormesh.bench;
 
+import static io.tutormesh.bench.Bench.bounded;
+import static io.tutormesh.bench.Bench.cpuCells;
+import static io.tutormesh.bench.Bench.fmt;
+import static io.tutormesh.bench.Bench.machine;
+import static io.tutormesh.bench.Bench.ms;
+import static io.tutormesh.bench.Bench.nf;
+import static io.tutormesh.bench.Bench.pcts;
+import static io.tutormesh.bench.Bench.ratio;
+import static io.tutormesh.bench.Bench.retry;
+import static io.tutormesh.bench.Bench.say;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 
 /**
  * Instant matching under an open-model load, against a RUNNING node (see bench/README.md).
@@ -177,36 +184,9 @@ public final class MatchingBench {
 
   /** With a money feature, an instant request places a hold: give every student credits once. */
   private void topUpIfNeeded() throws Exception {
-    var packs = rest.send("GET", "/v1/credit-packs", adminToken, null).get(30, TimeUnit.SECONDS);
-    if (packs.statusCode() != 200) {
-      return;
-    }
-    JsonNode best = null;
-    for (JsonNode p : Rest.read(packs.body()).path("items")) {
-      if (best == null || p.path("creditCents").asLong() > best.path("creditCents").asLong()) {
-        best = p;
-      }
-    }
-    if (best == null) {
-      return;
-    }
-    String packId = best.path("packId").asText();
-    AtomicInteger done = new AtomicInteger();
-    AtomicInteger failed = new AtomicInteger();
-    bounded(students.size(), o.setupConcurrency, i -> {
-      LoadDriver.Student s = students.get(i);
-      return Rest.expect(rest.send("POST", "/v1/students/" + s.id + "/wallet/top-ups", s.token,
-              Map.of("packId", packId, "paymentMethod", "pm_card_ok"), "Idempotency-Key", o.prefix + "-topup-" + s.id),
-              "POST", "top-up", 200, 201)
-          .whenComplete((r, e) -> {
-            if (e != null) {
-              failed.incrementAndGet();
-            }
-            progress(done, students.size(), "wallet top-ups (" + packId + ")");
-          });
-    });
-    if (failed.get() > 0) {
-      note(failed.get() + " student top-ups failed (402s may follow).");
+    int failed = Bench.topUp(rest, adminToken, students, o.setupConcurrency, o.prefix);
+    if (failed > 0) {
+      note(failed + " student top-ups failed (402s may follow).");
     }
   }
 
@@ -368,10 +348,6 @@ public final class MatchingBench {
         nf(n.percentileMs("tutormesh_http_server_requests_seconds", 99, cancel)),
         n.sum("jvm_gc_pause_seconds_count"), n.sum("jvm_gc_pause_seconds_sum") * 1000,
         n.sum("jvm_threads_started_threads_total"));
-  }
-
-  private static String nf(double ms) {
-    return Double.isNaN(ms) ? "-" : Double.isInfinite(ms) ? "inf" : String.format("%.1f", ms);
   }
 
   /** "sustained", or why not. */
@@ -675,40 +651,6 @@ public final class MatchingBench {
     return md.toString();
   }
 
-  private static String cpuCells(CpuMeter.Usage u) {
-    if (u == null) {
-      return "-";
-    }
-    return String.format("%.2f / %s / %s / %.2f / %.2f", u.machineBusyCores(),
-        u.nodeCores() < 0 ? "?" : String.format("%.2f", u.nodeCores()),
-        u.childCores() < 0 ? "?" : String.format("%.2f", u.childCores()), u.benchCores(), u.otherCores());
-  }
-
-  private static String machine() {
-    String cpu = "?";
-    String mem = "?";
-    try {
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
-      mem = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-          .map(l -> l.replaceAll("\\D+", "")).map(kb -> String.format("%.1f GiB", Long.parseLong(kb) / 1048576.0))
-          .findFirst().orElse("?");
-    } catch (Exception ignored) {
-      // not Linux
-    }
-    String files = "?";
-    try {
-      files = Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max open files"))
-          .map(l -> l.replaceAll("\\s+", " ").replace("Max open files ", "")).findFirst().orElse("?");
-    } catch (Exception ignored) {
-      // not Linux
-    }
-    return "nproc " + Runtime.getRuntime().availableProcessors() + " (" + cpu + "), " + mem + ", "
-        + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + ", "
-        + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", bench max heap "
-        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, open files limit (soft hard) " + files;
-  }
-
   // --- helpers ---
 
   private static void row(StringBuilder sb, String name, org.HdrHistogram.Histogram h) {
@@ -725,86 +667,10 @@ public final class MatchingBench {
     }
   }
 
-  static String ms(org.HdrHistogram.Histogram h, double pct) {
-    synchronized (h) {
-      return h.getTotalCount() == 0 ? "-" : String.format("%.3f", h.getValueAtPercentile(pct) / 1000.0);
-    }
-  }
-
   private static double p99ms(org.HdrHistogram.Histogram h) {
     synchronized (h) {
       return h.getValueAtPercentile(99) / 1000.0;
     }
-  }
-
-  static String ratio(org.HdrHistogram.Histogram h, org.HdrHistogram.Histogram floor) {
-    long a;
-    long b;
-    synchronized (h) {
-      a = h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(99);
-    }
-    synchronized (floor) {
-      b = floor.getTotalCount() == 0 ? -1 : floor.getValueAtPercentile(99);
-    }
-    if (a < 0 || b <= 0) {
-      return "-";
-    }
-    return String.format("%.1f", (double) a / b);
-  }
-
-  private static String pcts(org.HdrHistogram.Histogram h) {
-    return "p50 " + ms(h, 50) + " ms, p99 " + ms(h, 99) + " ms, max " + ms(h, 100) + " ms (n " + h.getTotalCount() + ")";
-  }
-
-  static String fmt(double rate) {
-    return rate == Math.rint(rate) ? String.valueOf((long) rate) : String.format("%.1f", rate);
-  }
-
-  private void bounded(int n, int concurrency, IntFunction<CompletableFuture<?>> task) throws InterruptedException {
-    Semaphore permits = new Semaphore(concurrency);
-    List<CompletableFuture<?>> all = new ArrayList<>(n);
-    AtomicInteger failures = new AtomicInteger();
-    List<String> firstFailures = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      permits.acquire();
-      CompletableFuture<?> f;
-      try {
-        f = task.apply(i);
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
-      }
-      all.add(f.whenComplete((r, e) -> {
-        permits.release();
-        if (e != null && failures.incrementAndGet() <= 3) {
-          synchronized (firstFailures) {
-            firstFailures.add(String.valueOf(e.getCause() == null ? e : e.getCause()));
-          }
-        }
-      }));
-    }
-    for (CompletableFuture<?> f : all) {
-      try {
-        f.join();
-      } catch (Exception ignored) {
-        // counted
-      }
-    }
-    if (failures.get() > 0) {
-      throw new IllegalStateException(failures.get() + " of " + n + " setup calls failed, e.g. " + firstFailures);
-    }
-  }
-
-  private static <T> CompletableFuture<T> retry(int attempts, java.util.function.Supplier<CompletableFuture<T>> call) {
-    return call.get().handle((r, e) -> {
-      if (e == null) {
-        return CompletableFuture.completedFuture(r);
-      }
-      if (attempts <= 1) {
-        return CompletableFuture.<T>failedFuture(e);
-      }
-      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
-          .thenCompose(x -> retry(attempts - 1, call));
-    }).thenCompose(f -> f);
   }
 
   private void progress(AtomicInteger done, int total, String what) {
@@ -819,10 +685,6 @@ public final class MatchingBench {
       notes.append(line).append('\n');
     }
     say("NOTE " + line);
-  }
-
-  private static void say(String line) {
-    System.out.println(DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()) + " " + line);
   }
 
   private void shutdown() {
