@@ -33,8 +33,11 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * Entries are sent in {@code seq} order, each once: a duplicate is dropped, and a gap (an entry
  * lost between nodes) makes the socket resume from the last one it sent. A {@code resume} replays
  * the room after {@code afterSeq}; the replay is paced by the client's reading (it waits while
- * the outbound queue is busy), and live entries that arrive meanwhile wait behind it. Signalling
- * is relayed to the other participant through the session and never stored.
+ * the outbound queue is busy), and live entries that arrive meanwhile wait behind it. A new
+ * connection holds live entries back for {@code tutormesh.ws.resume-grace} or until the client's
+ * first resume, whose replay contains them: a reconnecting client never gets a live entry ahead
+ * of its replay. Signalling is relayed to the other participant through the session and never
+ * stored.
  */
 final class SessionSocket extends SocketActor {
 
@@ -46,6 +49,8 @@ final class SessionSocket extends SocketActor {
 
   private record EndAnswered(Throwable error) implements Command {}
 
+  private enum HoldOver implements Command { INSTANCE }
+
   static Behavior<Command> create(
       String sessionId, String userId, ClusterSharding sharding, WsSettings settings, String connectionId, Wire wire) {
     return Behaviors.setup(context -> Behaviors.withTimers(
@@ -56,7 +61,16 @@ final class SessionSocket extends SocketActor {
   private final EntityRef<SessionEntity.Command> session;
   private final ActorRef<SessionEntity.Notification> notifications;
   private final TokenBucket signals;
+  private final TimerScheduler<Command> timers;
   private SessionEntity.StatusChanged lastSent;
+
+  /**
+   * A new connection holds live entries back until the client's first resume (they are in its
+   * replay) or until the resume grace passes (then they go out, in order): a reconnecting client
+   * never gets a live entry before the replay that contains it.
+   */
+  private boolean holding = true;
+  private final List<RoomEntry> held = new ArrayList<>();
 
   /** The highest seq sent on this connection; -1 until the first entry or resume. */
   private long delivered = -1;
@@ -82,6 +96,8 @@ final class SessionSocket extends SocketActor {
     this.session = sharding.entityRefFor(SessionEntity.ENTITY_KEY, sessionId);
     this.notifications = context.messageAdapter(SessionEntity.Notification.class, Notified::new);
     this.signals = new TokenBucket(settings.signalsPerSecond(), settings.signalBurst(), System::nanoTime);
+    this.timers = timers;
+    timers.startSingleTimer(HoldOver.INSTANCE, settings.resumeGrace());
     on("chat", this::onChat);
     on("wb", this::onBoardOp);
     on("signal", this::onSignal);
@@ -92,7 +108,9 @@ final class SessionSocket extends SocketActor {
 
   @Override
   protected void receive(ReceiveBuilder<Command> builder) {
-    builder.onMessage(Notified.class, this::onNotified).onMessage(EndAnswered.class, this::onEndAnswered);
+    builder.onMessage(Notified.class, this::onNotified)
+        .onMessage(EndAnswered.class, this::onEndAnswered)
+        .onMessageEquals(HoldOver.INSTANCE, this::releaseHeld);
   }
 
   private void subscribe() {
@@ -163,6 +181,12 @@ final class SessionSocket extends SocketActor {
     if (replaying) {
       throw new InFrame.BadFrame(Frames.RESUME_IN_PROGRESS, "a resume is already in progress");
     }
+    if (holding) {
+      // What was held back is in this replay (the session sent it before it reads the resume).
+      holding = false;
+      held.clear();
+      timers.cancel(HoldOver.INSTANCE);
+    }
     resume(afterSeq.asLong());
   }
 
@@ -220,6 +244,7 @@ final class SessionSocket extends SocketActor {
     lastSent = status;
     emit(Frames.sessionStatus(status.status().name(), status.tutorId()));
     if (TERMINAL.contains(status.status())) {
+      releaseHeld();
       backlog.clear();
       closeAfterQueued(StatusCode.NORMAL, "session " + status.status());
     }
@@ -231,6 +256,29 @@ final class SessionSocket extends SocketActor {
       emit(RoomDtos.entry(entry));
       return;
     }
+    if (holding) {
+      held.add(entry);
+      if (held.size() > settings.maxQueuedFrames()) {
+        releaseHeld();
+      }
+      return;
+    }
+    deliverLive(entry);
+  }
+
+  /** The resume grace passed without a resume: the held entries go out, in order. */
+  private Behavior<Command> releaseHeld() {
+    if (holding) {
+      holding = false;
+      timers.cancel(HoldOver.INSTANCE);
+      List<RoomEntry> entries = List.copyOf(held);
+      held.clear();
+      entries.forEach(this::deliverLive);
+    }
+    return this;
+  }
+
+  private void deliverLive(RoomEntry entry) {
     if (replaying || (delivered >= 0 && entry.seq() <= delivered)) {
       return;
     }

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param idleTimeout a client not heard from (frame or pong) for this long is dropped
  * @param askTimeout how long a socket waits for an entity's answer
  * @param signals the limits on a room's WebRTC signalling frames
+ * @param resumeGrace how long a new room connection holds live entries back, waiting for the
+ *     client's first {@code resume} (a reconnecting client's replay must come before them)
  */
 public record WsSettings(
     int maxQueuedFrames,
@@ -25,7 +27,8 @@ public record WsSettings(
     Duration heartbeatInterval,
     Duration idleTimeout,
     Duration askTimeout,
-    Signals signals) {
+    Signals signals,
+    Duration resumeGrace) {
 
   /** Signalling frames per room connection: a rate (token bucket) and the payload's size. */
   public record Signals(double perSecond, int burst, int maxPayloadBytes) {
@@ -34,7 +37,7 @@ public record WsSettings(
 
   public WsSettings(
       int maxQueuedFrames, double framesPerSecond, int burst, int maxSubscriptions, Duration heartbeatInterval, Duration idleTimeout, Duration askTimeout) {
-    this(maxQueuedFrames, framesPerSecond, burst, maxSubscriptions, heartbeatInterval, idleTimeout, askTimeout, Signals.DEFAULT);
+    this(maxQueuedFrames, framesPerSecond, burst, maxSubscriptions, heartbeatInterval, idleTimeout, askTimeout, Signals.DEFAULT, Duration.ofSeconds(1));
   }
 
   double signalsPerSecond() {
@@ -71,6 +74,7 @@ public record WsSettings(
         config.getDuration("tutormesh.presence.heartbeat-interval"),
         ws.getDuration("idle-timeout"),
         askTimeout,
-        new Signals(ws.getDouble("signal.per-second"), ws.getInt("signal.burst"), (int) ws.getBytes("signal.max-payload").longValue()));
+        new Signals(ws.getDouble("signal.per-second"), ws.getInt("signal.burst"), (int) ws.getBytes("signal.max-payload").longValue()),
+        ws.getDuration("resume-grace"));
   }
 }

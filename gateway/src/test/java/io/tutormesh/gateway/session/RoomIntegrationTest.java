@@ -128,6 +128,36 @@ class RoomIntegrationTest {
   }
 
   @Test
+  void aReconnectingClientGetsItsReplayBeforeAnyLiveFrame() throws Exception {
+    Room room = rooms.matched();
+    WsClient[] sockets = rooms.live(room);
+    WsClient student = sockets[0];
+    for (int i = 1; i <= 5; i++) {
+      student.send(chat("before " + i, "b" + i));
+    }
+    assertThat(seqs(student.awaitInOrder(ENTRY, 5))).containsExactly(1L, 2L, 3L, 4L, 5L);
+
+    // The tutor reconnects; a message is posted between its status frame and its resume.
+    WsClient again = rooms.join(room, room.tutorToken());
+    again.await("status");
+    student.send(chat("while reconnecting", "w1"));
+    assertThat(student.awaitInOrder(ENTRY, 1).get(0).get("seq").asLong()).isEqualTo(6);
+    again.send("{\"type\":\"resume\",\"afterSeq\":2}");
+    assertThat(seqs(again.awaitInOrder(ENTRY, 4))).as("the replay first, each once").containsExactly(3L, 4L, 5L, 6L);
+    student.send(chat("after", "a1"));
+    assertThat(seqs(again.awaitInOrder(ENTRY, 1))).containsExactly(7L);
+
+    // A client that does not resume gets the live frames after the grace, in order.
+    WsClient plain = rooms.join(room, room.tutorToken());
+    plain.await("status");
+    student.send(chat("live only", "l1"));
+    assertThat(seqs(plain.awaitInOrder(ENTRY, 1))).containsExactly(8L);
+    plain.close();
+    again.close();
+    close(room, sockets);
+  }
+
+  @Test
   void aLongBoardResumesAsTheBoardItselfThenTheChat() throws Exception {
     Room room = rooms.matched();
     WsClient[] sockets = rooms.live(room);
