@@ -1287,9 +1287,13 @@ public final class SessionEntity
     return builder.build();
   }
 
+  /**
+   * Projections read the session's lifecycle (and, later, its money); chat and whiteboard entries
+   * are not tagged, so each is written once (events-by-tag would write it a second time).
+   */
   @Override
   public Set<String> tagsFor(Event event) {
-    return Set.of(tagFor(event.sessionId()));
+    return event instanceof ChatPosted || event instanceof BoardOpPosted ? Set.of() : Set.of(tagFor(event.sessionId()));
   }
 
   private static List<TimelineEntry> append(List<TimelineEntry> timeline, Instant at, Status status) {
