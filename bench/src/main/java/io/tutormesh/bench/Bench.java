@@ -1,5 +1,6 @@
 package io.tutormesh.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,6 +27,29 @@ final class Bench {
   private Bench() {}
 
   /** A console line with the UTC time of day. */
+  /**
+   * Reads the node's catalogue (`GET /v1/catalog`): the first `maxSubjects` subjects, in order,
+   * with their levels, into `subjects` and `levels`; answers the platform currency.
+   */
+  static String loadCatalog(Rest rest, String adminToken, int maxSubjects, List<String> subjects, Map<String, List<String>> levels)
+      throws Exception {
+    JsonNode catalog = rest.expect("GET", "/v1/catalog", adminToken, null, 200).get(30, TimeUnit.SECONDS);
+    for (JsonNode s : catalog.path("subjects")) {
+      if (subjects.size() >= maxSubjects) {
+        break;
+      }
+      String name = s.path("subject").asText();
+      List<String> lv = new ArrayList<>();
+      s.path("levels").forEach(l -> lv.add(l.asText()));
+      subjects.add(name);
+      levels.put(name, lv);
+    }
+    if (subjects.isEmpty()) {
+      throw new IllegalStateException("GET /v1/catalog listed no subjects: " + catalog);
+    }
+    return catalog.path("currency").asText("EUR");
+  }
+
   static void say(String line) {
     System.out.println(DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()) + " " + line);
   }
@@ -93,8 +117,8 @@ final class Bench {
     if (packs.statusCode() != 200) {
       return 0;
     }
-    com.fasterxml.jackson.databind.JsonNode best = null;
-    for (com.fasterxml.jackson.databind.JsonNode p : Rest.read(packs.body()).path("items")) {
+    JsonNode best = null;
+    for (JsonNode p : Rest.read(packs.body()).path("items")) {
       if (best == null || p.path("creditCents").asLong() > best.path("creditCents").asLong()) {
         best = p;
       }

@@ -3,6 +3,7 @@ package io.tutormesh.bench;
 import static io.tutormesh.bench.Bench.bounded;
 import static io.tutormesh.bench.Bench.cpuCells;
 import static io.tutormesh.bench.Bench.fmt;
+import static io.tutormesh.bench.Bench.loadCatalog;
 import static io.tutormesh.bench.Bench.machine;
 import static io.tutormesh.bench.Bench.ms;
 import static io.tutormesh.bench.Bench.nf;
@@ -98,21 +99,7 @@ public final class MatchingBench {
   private void setup() throws Exception {
     long t0 = System.nanoTime();
     adminToken = rest.token(o.prefix + "-admin", "admin").get(30, TimeUnit.SECONDS);
-    JsonNode catalog = rest.expect("GET", "/v1/catalog", adminToken, null, 200).get(30, TimeUnit.SECONDS);
-    for (JsonNode s : catalog.path("subjects")) {
-      if (subjects.size() >= o.subjects) {
-        break;
-      }
-      String name = s.path("subject").asText();
-      List<String> lv = new ArrayList<>();
-      s.path("levels").forEach(l -> lv.add(l.asText()));
-      subjects.add(name);
-      levels.put(name, lv);
-    }
-    if (subjects.isEmpty()) {
-      throw new IllegalStateException("GET /v1/catalog listed no subjects: " + catalog);
-    }
-    String currency = catalog.path("currency").asText("EUR");
+    String currency = loadCatalog(rest, adminToken, o.subjects, subjects, levels);
     say("catalogue: " + subjects.size() + " subjects " + subjects + ", currency " + currency);
 
     AtomicInteger done = new AtomicInteger();

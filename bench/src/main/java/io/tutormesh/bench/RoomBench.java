@@ -2,6 +2,7 @@ package io.tutormesh.bench;
 
 import static io.tutormesh.bench.Bench.bounded;
 import static io.tutormesh.bench.Bench.fmt;
+import static io.tutormesh.bench.Bench.loadCatalog;
 import static io.tutormesh.bench.Bench.machine;
 import static io.tutormesh.bench.Bench.ms;
 import static io.tutormesh.bench.Bench.pcts;
@@ -135,20 +136,7 @@ public final class RoomBench {
   private void setup() throws Exception {
     long t0 = System.nanoTime();
     adminToken = rest.token(o.prefix + "-admin", "admin").get(30, TimeUnit.SECONDS);
-    JsonNode catalog = rest.expect("GET", "/v1/catalog", adminToken, null, 200).get(30, TimeUnit.SECONDS);
-    for (JsonNode s : catalog.path("subjects")) {
-      if (subjects.size() >= o.subjects) {
-        break;
-      }
-      List<String> lv = new ArrayList<>();
-      s.path("levels").forEach(l -> lv.add(l.asText()));
-      subjects.add(s.path("subject").asText());
-      levels.put(s.path("subject").asText(), lv);
-    }
-    if (subjects.isEmpty()) {
-      throw new IllegalStateException("GET /v1/catalog listed no subjects: " + catalog);
-    }
-    String currency = catalog.path("currency").asText("EUR");
+    String currency = loadCatalog(rest, adminToken, o.subjects, subjects, levels);
     int rooms = o.rooms + (o.boardOps > 0 ? 1 : 0);
     // A few spare tutors: a tutor held by a session the bench does not know of (a failed POST
     // that the node went on with) must not leave a student without a room.
