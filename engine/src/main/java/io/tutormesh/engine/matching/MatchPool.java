@@ -126,8 +126,12 @@ public final class MatchPool {
     return Duration.ofMillis(Math.max(1, settings.poolEntryTtl().toMillis() / 3));
   }
 
-  /** A tutor in the pool: the latest card and when presence last announced it. */
-  private record Entry(TutorCard card, Instant seenAt) {}
+  /** A tutor in the pool: the latest card (as a {@link Ranker.Listing}) and when presence last announced it. */
+  private record Entry(Ranker.Listing listing, Instant seenAt) {
+    TutorCard card() {
+      return listing.card();
+    }
+  }
 
   /**
    * What the pool remembers of a tutor beyond the card, kept apart from the entries so that it
@@ -203,7 +207,10 @@ public final class MatchPool {
         getContext().getLog().warn("Ignoring TutorAvailable without a card or tutor id in pool {}", subject);
         return this;
       }
-      if (card.levelsFor(subject).isEmpty()) {
+      Entry known = entries.get(card.tutorId());
+      // A heartbeat re-announces the same card: keep its listing rather than build it again.
+      Ranker.Listing listing = known != null && known.card().equals(card) ? known.listing() : Ranker.Listing.of(card);
+      if (!listing.teachesSubject(subject)) {
         // Routed here by mistake, or the tutor stopped teaching this subject: not (or no longer) ours.
         if (entries.remove(card.tutorId()) != null) {
           touch(card.tutorId(), clock.instant());
@@ -211,7 +218,7 @@ public final class MatchPool {
         return this;
       }
       Instant now = clock.instant();
-      entries.put(card.tutorId(), new Entry(card, now));
+      entries.put(card.tutorId(), new Entry(listing, now));
       touch(card.tutorId(), now);
       return this;
     }
@@ -231,9 +238,22 @@ public final class MatchPool {
         return this;
       }
       Instant now = clock.instant();
-      List<Ranker.Candidate> candidates = live(now).filter(entry -> Ranker.fits(query, entry.card()))
-          .map(entry -> candidate(entry, query.studentId(), now)).toList();
-      List<TutorCard> chosen = ranker.rank(query, candidates, now);
+      Instant seenSince = now.minus(settings.poolEntryTtl());
+      // One pass over the pool per request, so it is a plain loop: no stream, no object per tutor
+      // that fails a filter (this is the hottest loop of matching).
+      Ranker.Selection selection = ranker.select(query, now);
+      for (Entry entry : entries.values()) {
+        if (entry.seenAt().isBefore(seenSince) || !entry.listing().fits(query)) {
+          continue;
+        }
+        TutorStats tutor = stats.get(entry.listing().tutorId());
+        if (tutor == null) {
+          selection.add(entry.card(), Ranker.Stats.NONE);
+        } else if (!tutor.holdsOffer(now)) {
+          selection.add(entry.card(), tutor.view(query.studentId()));
+        }
+      }
+      List<TutorCard> chosen = selection.best();
       Instant heldUntil = now.plus(settings.offerTimeout());
       for (TutorCard card : chosen) {
         TutorStats tutor = statsOf(card.tutorId(), now);
@@ -303,13 +323,6 @@ public final class MatchPool {
     private Stream<Entry> live(Instant now) {
       Instant seenSince = now.minus(settings.poolEntryTtl());
       return entries.values().stream().filter(entry -> !entry.seenAt().isBefore(seenSince));
-    }
-
-    private Ranker.Candidate candidate(Entry entry, String studentId, Instant now) {
-      TutorStats tutor = stats.get(entry.card().tutorId());
-      return tutor == null
-          ? new Ranker.Candidate(entry.card(), Ranker.Stats.NONE, false)
-          : new Ranker.Candidate(entry.card(), tutor.view(studentId), tutor.holdsOffer(now));
     }
 
     private TutorStats statsOf(String tutorId, Instant now) {

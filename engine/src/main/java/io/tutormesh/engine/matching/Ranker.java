@@ -2,14 +2,18 @@ package io.tutormesh.engine.matching;
 
 import io.tutormesh.engine.matching.MatchPool.CandidateQuery;
 import io.tutormesh.engine.tutor.TutorEntity.Rating;
+import io.tutormesh.engine.tutor.TutorEntity.SubjectOffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * Ranks the tutors of a pool for one instant request: pure, no actor in sight. A candidate first
@@ -130,55 +134,121 @@ public final class Ranker {
   }
 
   /**
+   * A tutor's card with what the hard filters read of it as sets, built once when the tutor joins
+   * a pool (and again only when its card changes), so that a query costs a few hash lookups per
+   * tutor instead of list scans.
+   */
+  public record Listing(TutorCard card, Map<String, Set<String>> levelsBySubject, Set<String> languages) {
+
+    public static Listing of(TutorCard card) {
+      Map<String, Set<String>> levels = new HashMap<>();
+      for (SubjectOffer offer : card.subjects()) {
+        levels.put(offer.subject(), Set.copyOf(offer.levels()));
+      }
+      return new Listing(card, Map.copyOf(levels), Set.copyOf(card.languages()));
+    }
+
+    public String tutorId() {
+      return card.tutorId();
+    }
+
+    public boolean teachesSubject(String subject) {
+      return levelsBySubject.containsKey(subject);
+    }
+
+    /**
+     * The hard filters that depend on the card alone: teaches the subject at the level, speaks the
+     * language, charges at most the student's maximum, is not excluded.
+     */
+    public boolean fits(CandidateQuery query) {
+      Set<String> levels = levelsBySubject.get(query.subject());
+      return card.rateCents() <= query.maxRateCents()
+          && levels != null
+          && levels.contains(query.level())
+          && languages.contains(query.language())
+          && (query.exclude() == null || !query.exclude().contains(card.tutorId()));
+    }
+  }
+
+  /**
    * The eligible candidates, best first, at most {@code query.limit()} of them. Keeps only the
    * best {@code limit} while scanning (a bounded heap), so a large pool costs one pass.
    */
   public List<TutorCard> rank(CandidateQuery query, Collection<Candidate> candidates, Instant now) {
-    int limit = query.limit();
-    if (limit <= 0) {
-      return List.of();
-    }
-    PriorityQueue<Scored> best = new PriorityQueue<>(Math.min(limit, 64) + 1, BEST_FIRST.reversed());
+    Selection selection = select(query, now);
     for (Candidate candidate : candidates) {
-      if (!eligible(query, candidate)) {
-        continue;
-      }
-      best.add(new Scored(candidate, score(query, candidate, now)));
-      if (best.size() > limit) {
-        best.poll();
+      if (eligible(query, candidate)) {
+        selection.add(candidate.card(), candidate.stats());
       }
     }
-    List<Scored> ranked = new ArrayList<>(best);
-    ranked.sort(BEST_FIRST);
-    return ranked.stream().map(scored -> scored.candidate().card()).toList();
+    return selection.best();
   }
 
-  private record Scored(Candidate candidate, double score) {}
+  /** An empty selection for one query: feed it the eligible tutors, then take the {@link Selection#best}. */
+  public Selection select(CandidateQuery query, Instant now) {
+    return new Selection(query, now);
+  }
+
+  /** The best {@code query.limit()} tutors seen so far, in a bounded heap whose head is the worst kept. */
+  public final class Selection {
+    private final CandidateQuery query;
+    private final Instant now;
+    private final PriorityQueue<Scored> kept;
+
+    private Selection(CandidateQuery query, Instant now) {
+      this.query = query;
+      this.now = now;
+      this.kept = new PriorityQueue<>(Math.min(Math.max(query.limit(), 0), 64) + 1, BEST_FIRST.reversed());
+    }
+
+    /** Considers a tutor that passed the hard filters ({@link #eligible}; the caller checked). */
+    public void add(TutorCard card, Stats stats) {
+      int limit = query.limit();
+      if (limit <= 0) {
+        return;
+      }
+      Scored scored = new Scored(card, score(query, card, stats, now));
+      if (kept.size() < limit) {
+        kept.add(scored);
+      } else if (BEST_FIRST.compare(scored, kept.peek()) < 0) {
+        kept.poll();
+        kept.add(scored);
+      }
+    }
+
+    /** The tutors kept, best first. */
+    public List<TutorCard> best() {
+      List<Scored> ranked = new ArrayList<>(kept);
+      ranked.sort(BEST_FIRST);
+      List<TutorCard> cards = new ArrayList<>(ranked.size());
+      for (Scored scored : ranked) {
+        cards.add(scored.card());
+      }
+      return List.copyOf(cards);
+    }
+  }
+
+  private record Scored(TutorCard card, double score) {}
 
   private static final Comparator<Scored> BEST_FIRST = Comparator.comparingDouble(Scored::score).reversed()
-      .thenComparing(scored -> scored.candidate().tutorId());
+      .thenComparing(scored -> scored.card().tutorId());
 
   /**
-   * The hard filters: teaches the subject at the level, speaks the language, charges at most the
-   * student's maximum, is not excluded and does not hold another outstanding offer.
+   * The hard filters: those of the card ({@link Listing#fits}) and not holding another outstanding
+   * offer.
    */
   public static boolean eligible(CandidateQuery query, Candidate candidate) {
-    return !candidate.holdsOffer() && fits(query, candidate.card());
-  }
-
-  /** The hard filters that depend on the card alone (all but the outstanding offer). */
-  public static boolean fits(CandidateQuery query, TutorCard card) {
-    return card.rateCents() <= query.maxRateCents()
-        && card.speaks(query.language())
-        && card.teaches(query.subject(), query.level())
-        && (query.exclude() == null || !query.exclude().contains(card.tutorId()));
+    return !candidate.holdsOffer() && Listing.of(candidate.card()).fits(query);
   }
 
   /** The weighted sum of the factors; higher is better. */
   public double score(CandidateQuery query, Candidate candidate, Instant now) {
-    Stats stats = candidate.stats();
-    return weights.rating() * ratingFactor(candidate.card().rating())
-        + weights.price() * priceFactor(candidate.card().rateCents(), query.maxRateCents())
+    return score(query, candidate.card(), candidate.stats(), now);
+  }
+
+  private double score(CandidateQuery query, TutorCard card, Stats stats, Instant now) {
+    return weights.rating() * ratingFactor(card.rating())
+        + weights.price() * priceFactor(card.rateCents(), query.maxRateCents())
         + weights.history() * historyFactor(stats.pastSessionsWithStudent())
         + weights.fairness() * fairnessFactor(stats.lastOfferedAt(), now)
         + weights.acceptance() * acceptanceFactor(stats.offersSent(), stats.offersAccepted());

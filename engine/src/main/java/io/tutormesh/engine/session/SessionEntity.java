@@ -1288,12 +1288,13 @@ public final class SessionEntity
   }
 
   /**
-   * Projections read the session's lifecycle (and, later, its money); chat and whiteboard entries
-   * are not tagged, so each is written once (events-by-tag would write it a second time).
+   * Only money events are tagged ({@code LedgerEvent}; none yet): events-by-tag writes a tagged
+   * event a second time, and a session writes several events per match and one per room message.
    */
   @Override
   public Set<String> tagsFor(Event event) {
-    return event instanceof ChatPosted || event instanceof BoardOpPosted ? Set.of() : Set.of(tagFor(event.sessionId()));
+    // No event of this entity moves money yet; those that will implement LedgerEvent and get tagFor.
+    return Set.of();
   }
 
   private static List<TimelineEntry> append(List<TimelineEntry> timeline, Instant at, Status status) {

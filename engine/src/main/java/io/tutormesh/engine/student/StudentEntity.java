@@ -3,6 +3,7 @@ package io.tutormesh.engine.student;
 import io.tutormesh.engine.catalog.ProfileRules;
 import io.tutormesh.engine.common.CborSerializable;
 import io.tutormesh.engine.common.Rejection;
+import io.tutormesh.engine.ledger.LedgerEvent;
 import io.tutormesh.engine.matching.InstantRequest;
 import io.tutormesh.engine.matching.InstantRequestRules;
 import io.tutormesh.engine.matching.MatchingSettings;
@@ -55,7 +56,7 @@ public final class StudentEntity
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Student");
 
-  /** Events are spread over this many tags, {@code student-0} to {@code student-3}, for projections. */
+  /** Money events ({@link LedgerEvent}) are spread over this many tags, {@code student-0} to {@code student-3}. */
   public static final int TAG_COUNT = 4;
   public static final List<String> TAGS = List.of("student-0", "student-1", "student-2", "student-3");
 
@@ -167,10 +168,10 @@ public final class StudentEntity
   public record InstantRequestClosed(String studentId, String sessionId, Instant at) implements Event {}
 
   /** A top-up is about to be paid (recorded first, so that a crash re-drives it). */
-  public record TopUpStarted(String studentId, Wallet.TopUp topUp, Instant at) implements Event {}
+  public record TopUpStarted(String studentId, Wallet.TopUp topUp, Instant at) implements Event, LedgerEvent {}
 
   /** The provider's answer to a top-up: credited if it succeeded. */
-  public record TopUpSettled(String studentId, String topUpId, ProviderResult result, Instant at) implements Event {}
+  public record TopUpSettled(String studentId, String topUpId, ProviderResult result, Instant at) implements Event, LedgerEvent {}
 
   // --- state, one class per lifecycle step ---
 
@@ -563,7 +564,7 @@ public final class StudentEntity
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return Set.of(tagFor(event.studentId()));
+    return event instanceof LedgerEvent ? Set.of(tagFor(event.studentId())) : Set.of();
   }
 
   @Override

@@ -1,0 +1,8 @@
+package io.tutormesh.engine.ledger;
+
+/**
+ * An event that moves money, so the ledger projection reads it. Only these are tagged: a tag costs
+ * one more write per event (events-by-tag), and the matching hot path writes several events per
+ * request that no projection reads.
+ */
+public interface LedgerEvent {}
