@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class JwtAuthTest {
@@ -28,6 +30,40 @@ class JwtAuthTest {
   void issuedTokensVerify() throws Exception {
     String token = auth.issue("tutor-1", Role.TUTOR, Duration.ofHours(12));
     assertThat(auth.verify(token)).isEqualTo(new Principal("tutor-1", Role.TUTOR));
+  }
+
+  @Test
+  void aVerifiedTokenStillExpiresAndTheCacheNeverAcceptsWhatTheFullCheckRefuses() throws Exception {
+    AtomicReference<Instant> now = new AtomicReference<>(NOW);
+    Clock clock = new Clock() {
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+    };
+    JwtAuth cached = new JwtAuth(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30), clock);
+    String token = cached.issue("s1", Role.STUDENT, Duration.ofMinutes(5));
+    assertThat(cached.verify(token)).isEqualTo(new Principal("s1", Role.STUDENT));
+    assertThat(cached.verify(token)).isEqualTo(new Principal("s1", Role.STUDENT));
+    // A token that differs from a verified one in its signature is checked in full, and refused.
+    int inSignature = token.lastIndexOf('.') + 5;
+    String tampered = token.substring(0, inSignature) + (token.charAt(inSignature) == 'A' ? 'B' : 'A') + token.substring(inSignature + 1);
+    assertThatThrownBy(() -> cached.verify(tampered)).isInstanceOf(AuthException.class).hasMessageContaining("signature");
+
+    now.set(NOW.plus(Duration.ofMinutes(5)).plusSeconds(29));
+    assertThat(cached.verify(token).userId()).isEqualTo("s1");
+    now.set(NOW.plus(Duration.ofMinutes(5)).plusSeconds(31));
+    assertThatThrownBy(() -> cached.verify(token)).isInstanceOf(AuthException.class).hasMessageContaining("expired");
   }
 
   @Test
