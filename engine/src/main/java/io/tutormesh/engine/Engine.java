@@ -48,10 +48,11 @@ public final class Engine {
     Catalog.fromConfig(system.settings().config()).subjects().forEach(s -> AvailabilityTopics.get(system).topic(s.subject()));
     // Sessions are remembered (in the journal): after a node restart, open sessions start again
     // by themselves and resume their dispatch and timers; an ended one passivates itself.
+    SessionEntity.Billing billing = SessionEntity.Billing.fromConfig(system.settings().config());
     boolean remember = system.settings().config().getBoolean("tutormesh.matching.remember-sessions");
     ClusterSharding.get(system)
         .init(
-            Entity.of(SessionEntity.ENTITY_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), matching, room, links, guard, observer, Clock.systemUTC(), ctx.getShard()))
+            Entity.of(SessionEntity.ENTITY_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), matching, room, billing, links, guard, observer, Clock.systemUTC(), ctx.getShard()))
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(remember)));
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tutormesh.gateway.testing.Api;
+import io.tutormesh.gateway.testing.Funding;
 import io.tutormesh.gateway.testing.Api.Reply;
 import io.tutormesh.gateway.testing.TestNodes;
 import io.tutormesh.gateway.testing.WsClient;
@@ -93,6 +94,7 @@ class MatchingIntegrationTest {
     String token = api.token(id, "student");
     String profile = "{\"displayName\":\"S\",\"level\":\"high\",\"languages\":[\"fr\"],\"timezone\":\"Europe/Paris\"}";
     assertThat(api.put("/v1/students/" + id, token, profile).status()).isEqualTo(200);
+    Funding.fund(api, id, token);
     return new Student(id, token);
   }
 

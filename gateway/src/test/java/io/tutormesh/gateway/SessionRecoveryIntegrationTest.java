@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tutormesh.gateway.auth.JwtAuth;
 import io.tutormesh.gateway.auth.Role;
 import io.tutormesh.gateway.testing.Api;
+import io.tutormesh.gateway.testing.Funding;
 import io.tutormesh.gateway.testing.TestNodes;
 import io.tutormesh.gateway.testing.WsClient;
 import java.time.Duration;
@@ -44,6 +45,7 @@ class SessionRecoveryIntegrationTest {
       putTutor(api, slow);
       putTutor(api, quick);
       assertThat(api.put("/v1/students/" + studentId, studentToken, "{\"displayName\":\"S\",\"level\":\"high\",\"languages\":[\"fr\"],\"timezone\":\"UTC\"}").status()).isEqualTo(200);
+      Funding.fund(api, studentId, studentToken);
       try (WsClient slowSocket = WsClient.connect(first.wsPort(), "/ws/tutor", SIGNER.issue(slow, Role.TUTOR, Duration.ofHours(1)))) {
         awaitPresence(api, slow, "ONLINE");
         Api.Reply requested =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tutormesh.gateway.testing.Api;
+import io.tutormesh.gateway.testing.Funding;
 import io.tutormesh.gateway.testing.TestNodes;
 import io.tutormesh.gateway.testing.WsClient;
 import java.util.List;
@@ -49,6 +50,7 @@ class TwoNodeClusterTest {
         "{\"displayName\":\"Ada\",\"subjects\":[{\"subject\":\"german\",\"levels\":[\"adult\"]}],\"languages\":[\"de\"],\"rateCents\":3500,\"currency\":\"EUR\",\"timezone\":\"Europe/Berlin\"}";
     assertThat(viaSeed.put("/v1/tutors/" + tutorId, tutorToken, profile).status()).isEqualTo(200);
     assertThat(viaOther.put("/v1/students/" + studentId, studentToken, "{\"displayName\":\"S\",\"level\":\"adult\",\"languages\":[\"de\"],\"timezone\":\"UTC\"}").status()).isEqualTo(200);
+    Funding.fund(viaOther, studentId, studentToken);
 
     try (WsClient partner = WsClient.connect(other.wsPort(), "/ws/availability", partnerToken);
         WsClient tutor = WsClient.connect(seed.wsPort(), "/ws/tutor", tutorToken, (socket, frame) -> {

@@ -16,7 +16,12 @@ import java.util.List;
  * what the platform owes the student (it equals the wallet's balance plus holds); {@code
  * provider:clearing} goes negative by the money the payment provider took in.
  *
- * <p>Only top-ups so far; holds, escrow, earnings and payouts add cases here.
+ * <p>Sessions: a hold is not a movement (it stays in the student's account, which is balance plus
+ * holds not escrowed). At MATCHED the escrow leaves the student for {@code escrow:<session>}; at the
+ * end the student's settlement refunds what was not captured (escrow → student), and the tutor's
+ * credit moves the captured rest out of escrow: the net to {@code tutor:<id>} (what the platform
+ * owes the tutor, pending or available) and the commission to {@link #PLATFORM_COMMISSION}. A
+ * settled session's escrow account is back at 0. Payouts add cases here.
  */
 public final class Postings {
 
@@ -25,6 +30,13 @@ public final class Postings {
   /** What the platform gives away: top-up bonuses, and credit beyond (or short of) the price. */
   public static final String PLATFORM_PROMOTIONS = "platform:promotions";
 
+  /** The platform's commission on sessions. */
+  public static final String PLATFORM_COMMISSION = "platform:commission";
+
+  public static final String LEG_ESCROW = "escrow";
+  public static final String LEG_REFUND = "refund";
+  public static final String LEG_NET = "net";
+  public static final String LEG_COMMISSION = "commission";
   public static final String LEG_PRICE = "price";
   public static final String LEG_CREDIT_DIFFERENCE = "credit-difference";
   public static final String LEG_BONUS = "bonus";
@@ -34,6 +46,16 @@ public final class Postings {
   /** The account of one student. */
   public static String student(String studentId) {
     return "student:" + studentId;
+  }
+
+  /** The escrow account of one session. */
+  public static String escrow(String sessionId) {
+    return "escrow:" + sessionId;
+  }
+
+  /** The account of one tutor: earnings the platform owes (pending and available, not paid out). */
+  public static String tutor(String tutorId) {
+    return "tutor:" + tutorId;
   }
 
   /**
@@ -104,6 +126,38 @@ public final class Postings {
     }
     if (terms.bonusCents() > 0) {
       postings.add(new Posting(transfer, LEG_BONUS, PLATFORM_PROMOTIONS, student, terms.bonusCents(), at));
+    }
+    return List.copyOf(postings);
+  }
+
+  /** A matched session's hold became its escrow: {@code escrowCents} leave the student's account. */
+  public static List<Posting> escrowed(String studentId, String sessionId, long escrowCents, Instant at) {
+    if (escrowCents <= 0) {
+      return List.of();
+    }
+    return List.of(new Posting("escrow:" + sessionId, LEG_ESCROW, student(studentId), escrow(sessionId), escrowCents, at));
+  }
+
+  /**
+   * The student's side of a session's settlement: what was not captured goes back from the escrow;
+   * the captured part stays in escrow until the tutor's credit takes it ({@link #credited}).
+   */
+  public static List<Posting> charged(String studentId, String sessionId, long refundedCents, Instant at) {
+    if (refundedCents <= 0) {
+      return List.of();
+    }
+    return List.of(new Posting("settle:" + sessionId, LEG_REFUND, escrow(sessionId), student(studentId), refundedCents, at));
+  }
+
+  /** The tutor's credit for a session: the net to the tutor, the commission to the platform, both out of the escrow. */
+  public static List<Posting> credited(String tutorId, String sessionId, long netCents, long commissionCents, Instant at) {
+    String transfer = "earn:" + sessionId;
+    List<Posting> postings = new ArrayList<>();
+    if (netCents > 0) {
+      postings.add(new Posting(transfer, LEG_NET, escrow(sessionId), tutor(tutorId), netCents, at));
+    }
+    if (commissionCents > 0) {
+      postings.add(new Posting(transfer, LEG_COMMISSION, escrow(sessionId), PLATFORM_COMMISSION, commissionCents, at));
     }
     return List.copyOf(postings);
   }

@@ -55,6 +55,30 @@ public record TrialBalance(long debitsCents, long creditsCents, Map<String, Long
     return accounts.getOrDefault(account, 0L);
   }
 
+  /** The sum of the accounts whose name starts with {@code prefix} (e.g. {@code "escrow:"}). */
+  public long total(String prefix) {
+    return accounts.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(Map.Entry::getValue).sum();
+  }
+
+  /** Money in the escrow of sessions not settled yet (or whose tutor credit is not projected yet). */
+  public long escrowCents() {
+    return total("escrow:");
+  }
+
+  /** What the platform owes tutors (pending and available earnings). */
+  public long tutorsPayableCents() {
+    return total("tutor:");
+  }
+
+  /** What the platform owes students (balances and holds not escrowed). */
+  public long studentsCents() {
+    return total("student:");
+  }
+
+  public long commissionCents() {
+    return balance(Postings.PLATFORM_COMMISSION);
+  }
+
   /** The money that came in through the payment provider, net of payouts (none posted yet). */
   public long moneyInCents() {
     return -balance(Postings.PROVIDER_CLEARING);

@@ -4,9 +4,11 @@ import io.tutormesh.engine.common.CborSerializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A student's credit wallet, as its events leave it: spendable {@code balanceCents}, money held
@@ -15,7 +17,13 @@ import java.util.Optional;
  * event, and none of them creates or loses a cent: balance + held changes only by a top-up (in)
  * or a capture (out to a tutor).
  */
-public record Wallet(long balanceCents, Map<String, Long> holds, Map<String, TopUp> topUps, List<Entry> entries)
+public record Wallet(
+    long balanceCents,
+    Map<String, Long> holds,
+    Map<String, TopUp> topUps,
+    List<Entry> entries,
+    Set<String> escrowed,
+    Map<String, Long> charged)
     implements CborSerializable {
 
   /** How many entries the wallet shows (the ledger keeps them all). */
@@ -58,10 +66,40 @@ public record Wallet(long balanceCents, Map<String, Long> holds, Map<String, Top
     }
   }
 
+  /**
+   * @param escrowed the sessions whose hold is now their escrow (matched: resized to the tutor's
+   *     price); null in wallets written before escrows existed
+   * @param charged what each settled session captured (0: refunded in full), so that a settlement
+   *     asked again answers the same and moves nothing; null in older wallets
+   */
   public Wallet {
     holds = Map.copyOf(holds);
     topUps = Map.copyOf(topUps);
     entries = List.copyOf(entries);
+    escrowed = escrowed == null ? Set.of() : Set.copyOf(escrowed);
+    charged = charged == null ? Map.of() : Map.copyOf(charged);
+  }
+
+  public Wallet(long balanceCents, Map<String, Long> holds, Map<String, TopUp> topUps, List<Entry> entries) {
+    this(balanceCents, holds, topUps, entries, Set.of(), Map.of());
+  }
+
+  public boolean isHolding(String sessionId) {
+    return holds.containsKey(sessionId);
+  }
+
+  public boolean isEscrowed(String sessionId) {
+    return escrowed.contains(sessionId);
+  }
+
+  /** What the settlement of {@code sessionId} captured, if it was settled. */
+  public Optional<Long> chargedFor(String sessionId) {
+    return Optional.ofNullable(charged.get(sessionId));
+  }
+
+  /** Money in escrow: the holds of matched sessions, not settled yet. */
+  public long escrowCents() {
+    return holds.entrySet().stream().filter(e -> escrowed.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
   }
 
   public long heldCents() {
@@ -93,7 +131,7 @@ public record Wallet(long balanceCents, Map<String, Long> holds, Map<String, Top
   public Wallet topUpStarted(TopUp topUp) {
     Map<String, TopUp> more = new LinkedHashMap<>(topUps);
     more.put(topUp.key(), topUp);
-    return new Wallet(balanceCents, holds, more, entries);
+    return new Wallet(balanceCents, holds, more, entries, escrowed, charged);
   }
 
   /** A top-up's outcome: a success credits the pack's credit and bonus; anything else credits nothing. */
@@ -102,7 +140,7 @@ public record Wallet(long balanceCents, Map<String, Long> holds, Map<String, Top
     Map<String, TopUp> settled = new LinkedHashMap<>(topUps);
     settled.put(topUp.key(), topUp.settled(result));
     if (!result.isSucceeded()) {
-      return new Wallet(balanceCents, holds, settled, entries);
+      return new Wallet(balanceCents, holds, settled, entries, escrowed, charged);
     }
     List<Entry> more = new ArrayList<>(entries);
     more.add(new Entry(at, EntryKind.TOP_UP, topUp.creditCents(), topUpId));
@@ -110,7 +148,7 @@ public record Wallet(long balanceCents, Map<String, Long> holds, Map<String, Top
       more.add(new Entry(at, EntryKind.BONUS, topUp.bonusCents(), topUpId));
     }
     long credited = Math.addExact(topUp.creditCents(), topUp.bonusCents());
-    return new Wallet(Math.addExact(balanceCents, credited), holds, settled, trimmed(more));
+    return new Wallet(Math.addExact(balanceCents, credited), holds, settled, trimmed(more), escrowed, charged);
   }
 
   /** Money leaves the balance and is held for a session. */
@@ -135,7 +173,8 @@ public record Wallet(long balanceCents, Map<String, Long> holds, Map<String, Top
     long before = heldFor(sessionId);
     Map<String, Long> fewer = new LinkedHashMap<>(holds);
     fewer.remove(sessionId);
-    return new Wallet(balanceCents + before, fewer, topUps, appended(new Entry(at, EntryKind.HOLD_RELEASED, before, sessionId)));
+    return new Wallet(balanceCents + before, fewer, topUps, appended(new Entry(at, EntryKind.HOLD_RELEASED, before, sessionId)),
+        without(escrowed, sessionId), charged);
   }
 
   /** {@code capturedCents} of the hold leave the wallet (to the tutor), the rest goes back. */
@@ -147,17 +186,41 @@ public record Wallet(long balanceCents, Map<String, Long> holds, Map<String, Top
     Map<String, Long> fewer = new LinkedHashMap<>(holds);
     fewer.remove(sessionId);
     List<Entry> more = new ArrayList<>(entries);
-    more.add(new Entry(at, EntryKind.CHARGE, -capturedCents, sessionId));
+    if (capturedCents > 0 || before == 0) {
+      more.add(new Entry(at, EntryKind.CHARGE, -capturedCents, sessionId));
+    }
     if (before > capturedCents) {
       more.add(new Entry(at, EntryKind.REFUND, before - capturedCents, sessionId));
     }
-    return new Wallet(balanceCents + (before - capturedCents), fewer, topUps, trimmed(more));
+    Map<String, Long> settled = new LinkedHashMap<>(charged);
+    settled.put(sessionId, capturedCents);
+    return new Wallet(balanceCents + (before - capturedCents), fewer, topUps, trimmed(more), without(escrowed, sessionId), settled);
+  }
+
+  /**
+   * A matched session's hold is resized to {@code cents} (the tutor's price; never more than it
+   * was, the difference goes back) and becomes its escrow.
+   */
+  public Wallet escrowedFor(String sessionId, long cents, Instant at) {
+    Wallet resized = resized(sessionId, cents, at);
+    Set<String> more = new LinkedHashSet<>(escrowed);
+    more.add(sessionId);
+    return new Wallet(resized.balanceCents, resized.holds, topUps, resized.entries, more, charged);
+  }
+
+  private static Set<String> without(Set<String> set, String element) {
+    if (!set.contains(element)) {
+      return set;
+    }
+    Set<String> fewer = new LinkedHashSet<>(set);
+    fewer.remove(element);
+    return fewer;
   }
 
   private Wallet withHold(String sessionId, long cents, long balance, Entry entry) {
     Map<String, Long> more = new LinkedHashMap<>(holds);
     more.put(sessionId, cents);
-    return new Wallet(balance, more, topUps, appended(entry));
+    return new Wallet(balance, more, topUps, appended(entry), escrowed, charged);
   }
 
   private List<Entry> appended(Entry entry) {

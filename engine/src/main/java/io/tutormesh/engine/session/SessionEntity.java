@@ -10,6 +10,7 @@ import io.tutormesh.engine.matching.MatchingObserver;
 import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.matching.Offer;
 import io.tutormesh.engine.matching.TutorCard;
+import io.tutormesh.engine.money.Pricing;
 import io.tutormesh.engine.room.Board;
 import io.tutormesh.engine.room.BoardOp;
 import io.tutormesh.engine.room.Pages;
@@ -66,6 +67,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * empty for {@code tutormesh.room.abandon-timeout}). The room is part of the state and is rebuilt
  * by replaying the events; a session takes no snapshots, since a snapshot would hold the whole
  * lesson each time (a long lesson recovers in one read of its events instead).
+ *
+ * <p>Money: the student's wallet holds the request's maximum (placed by the StudentEntity); at
+ * MATCHED the session's escrow is the tutor's rate × duration (never more than the hold); at
+ * COMPLETED the price is fixed ({@link Pricing#instantPrice}); an ended session then drives its
+ * settlement (student charged or released, then tutor credited), re-sent until acknowledged and
+ * re-driven after a restart, and writes {@link EscrowSettled} when done.
  */
 public final class SessionEntity
     extends EventSourcedBehaviorWithEnforcedReplies<SessionEntity.Command, SessionEntity.Event, SessionEntity.State> {
@@ -171,11 +178,17 @@ public final class SessionEntity
       InstantRequest request,
       String currency,
       Instant deadline,
-      ActorRef<StatusReply<SessionSummary>> replyTo)
+      ActorRef<StatusReply<SessionSummary>> replyTo,
+      Long holdCents)
       implements Command {
 
     public StartInstant(String studentId, InstantRequest request, String currency, ActorRef<StatusReply<SessionSummary>> replyTo) {
-      this(studentId, request, currency, null, replyTo);
+      this(studentId, request, currency, null, replyTo, null);
+    }
+
+    public StartInstant(
+        String studentId, InstantRequest request, String currency, Instant deadline, ActorRef<StatusReply<SessionSummary>> replyTo) {
+      this(studentId, request, currency, deadline, replyTo, null);
     }
   }
 
@@ -229,6 +242,15 @@ public final class SessionEntity
   public record GetTranscript(String userId, boolean byAdmin, long afterSeq, int limit, ActorRef<StatusReply<Transcript>> replyTo)
       implements Command {}
 
+  /**
+   * The student's answer to {@link StudentEntity.ReleaseHold} or {@link StudentEntity.ChargeSession}:
+   * applied (now or before), {@code capturedCents} captured for the tutor.
+   */
+  public record StudentSettled(String sessionId, long capturedCents) implements Command {}
+
+  /** The tutor's answer to {@link TutorEntity.CreditSession}: credited (now or before). */
+  public record TutorCredited(String sessionId) implements Command {}
+
   private record StartChecked(StartInstant start, Optional<Rejection> refusal, List<TutorCard> candidates)
       implements Command {}
 
@@ -243,7 +265,7 @@ public final class SessionEntity
   /** Just matched: the participants already connected (the student watching the dispatch) have joined the room. */
   private record JoinConnected() implements Command {}
 
-  private enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH, ROOM_ABANDONED }
+  private enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH, ROOM_ABANDONED, SETTLE }
 
   private static final Rejection TOO_LATE =
       Rejection.unavailable("the request could not be taken in time (the node is busy); nothing was opened; retry");
@@ -256,8 +278,13 @@ public final class SessionEntity
     Instant at();
   }
 
-  public record InstantRequested(String sessionId, String studentId, InstantRequest request, String currency, Instant at)
-      implements Event {}
+  /** @param holdCents what the student's wallet holds for this session (null: nothing, older events) */
+  public record InstantRequested(String sessionId, String studentId, InstantRequest request, String currency, Instant at, Long holdCents)
+      implements Event {
+    public InstantRequested(String sessionId, String studentId, InstantRequest request, String currency, Instant at) {
+      this(sessionId, studentId, request, currency, at, null);
+    }
+  }
 
   public record OffersSent(String sessionId, List<Offer> offers, Instant at) implements Event {}
 
@@ -266,8 +293,16 @@ public final class SessionEntity
   public record OfferDeclined(String sessionId, String offerId, String tutorId, DeclineReason reason, Instant at)
       implements Event {}
 
-  public record TutorMatched(String sessionId, String tutorId, String offerId, long rateCents, Instant at)
-      implements Event {}
+  /**
+   * @param escrowCents the session's escrow: the tutor's rate × duration, never more than the hold
+   *     (null: nothing held, older events)
+   */
+  public record TutorMatched(String sessionId, String tutorId, String offerId, long rateCents, Instant at, Long escrowCents)
+      implements Event {
+    public TutorMatched(String sessionId, String tutorId, String offerId, long rateCents, Instant at) {
+      this(sessionId, tutorId, offerId, rateCents, at, null);
+    }
+  }
 
   public record SessionCancelled(String sessionId, String byUserId, Instant at) implements Event {}
 
@@ -281,7 +316,14 @@ public final class SessionEntity
   public record BoardOpPosted(String sessionId, long seq, String from, BoardOp op, String clientId, Instant at) implements Event {}
 
   /** The lesson ended: by a participant, an admin, or {@link #SYSTEM} when the room stayed empty. */
-  public record SessionCompleted(String sessionId, String byUserId, Instant at) implements Event {}
+  public record SessionCompleted(String sessionId, String byUserId, Instant at, Long releasedCents) implements Event {
+    public SessionCompleted(String sessionId, String byUserId, Instant at) {
+      this(sessionId, byUserId, at, null);
+    }
+  }
+
+  /** Every money step of the ended session was acknowledged (student charged or released, tutor credited). */
+  public record EscrowSettled(String sessionId, long capturedCents, Instant at) implements Event {}
 
   /** Who ends or cancels a session that ends by itself. */
   public static final String SYSTEM = "system";
@@ -289,14 +331,20 @@ public final class SessionEntity
   // --- state, one class per lifecycle step ---
 
   /** What every non-empty state knows. */
-  public record Info(String sessionId, String studentId, InstantRequest request, String currency, Instant requestedAt)
-      implements CborSerializable {}
+  public record Info(String sessionId, String studentId, InstantRequest request, String currency, Instant requestedAt, long holdCents)
+      implements CborSerializable {
+
+    /** Whether the student's wallet holds money for this session, which its end must settle. */
+    public boolean holdsMoney() {
+      return holdCents > 0;
+    }
+  }
 
   public sealed interface State extends CborSerializable {}
 
   public record Empty() implements State {
     Matching requested(InstantRequested e) {
-      Info info = new Info(e.sessionId(), e.studentId(), e.request(), e.currency(), e.at());
+      Info info = new Info(e.sessionId(), e.studentId(), e.request(), e.currency(), e.at(), e.holdCents() == null ? 0 : e.holdCents());
       return new Matching(info, Map.of(), Set.of(), List.of(new TimelineEntry(e.at(), Status.MATCHING)));
     }
   }
@@ -327,15 +375,16 @@ public final class SessionEntity
     }
 
     Matched matched(TutorMatched e) {
-      return new Matched(info, e.tutorId(), e.rateCents(), append(timeline, e.at(), Status.MATCHED), new Room());
+      long escrow = e.escrowCents() == null ? 0 : e.escrowCents();
+      return new Matched(info, e.tutorId(), e.rateCents(), append(timeline, e.at(), Status.MATCHED), new Room(), escrow);
     }
 
     Ended cancelled(SessionCancelled e) {
-      return new Ended(info, Status.CANCELLED, null, 0, append(timeline, e.at(), Status.CANCELLED), new Room());
+      return new Ended(info, Status.CANCELLED, null, 0, append(timeline, e.at(), Status.CANCELLED), new Room(), Escrow.NONE, false);
     }
 
     Ended noTutor(NoTutorFound e) {
-      return new Ended(info, Status.NO_TUTOR, null, 0, append(timeline, e.at(), Status.NO_TUTOR), new Room());
+      return new Ended(info, Status.NO_TUTOR, null, 0, append(timeline, e.at(), Status.NO_TUTOR), new Room(), Escrow.NONE, false);
     }
   }
 
@@ -351,6 +400,13 @@ public final class SessionEntity
 
     Room room();
 
+    /** The escrow (0: none, the session holds no money). */
+    long escrowCents();
+
+    default Escrow escrow() {
+      return escrowCents() > 0 ? new Escrow(EscrowStatus.HELD, escrowCents(), 0, 0) : Escrow.NONE;
+    }
+
     default boolean isParticipant(String userId) {
       return userId.equals(info().studentId()) || userId.equals(tutorId());
     }
@@ -361,36 +417,96 @@ public final class SessionEntity
     }
   }
 
-  public record Matched(Info info, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room) implements InRoom {
+  public record Matched(Info info, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room, long escrowCents)
+      implements InRoom {
+    /** A matched instant session that never went live is refunded in full, whoever cancels it. */
     Ended cancelled(SessionCancelled e) {
-      return new Ended(info, Status.CANCELLED, tutorId, rateCents, append(timeline, e.at(), Status.CANCELLED), room);
+      Escrow refunded = escrowCents > 0 ? new Escrow(EscrowStatus.REFUNDED, escrowCents, 0, escrowCents) : Escrow.NONE;
+      return new Ended(info, Status.CANCELLED, tutorId, rateCents, append(timeline, e.at(), Status.CANCELLED), room, refunded, false);
     }
 
     InRoom joined(ParticipantJoined e) {
       room.join(e.userId());
       if (room.hasJoined(info.studentId()) && room.hasJoined(tutorId)) {
-        return new Live(info, tutorId, rateCents, append(timeline, e.at(), Status.LIVE), room);
+        return new Live(info, tutorId, rateCents, append(timeline, e.at(), Status.LIVE), room, escrowCents);
       }
       return this;
     }
   }
 
-  public record Live(Info info, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room) implements InRoom {
+  public record Live(Info info, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room, long escrowCents)
+      implements InRoom {
+    /** The price ({@code releasedCents}, computed when the lesson ended) is released, the rest refunded. */
     Ended completed(SessionCompleted e) {
-      return new Ended(info, Status.COMPLETED, tutorId, rateCents, append(timeline, e.at(), Status.COMPLETED), room);
+      long released = e.releasedCents() == null ? 0 : Math.min(e.releasedCents(), escrowCents);
+      Escrow escrow = escrowCents > 0 ? new Escrow(EscrowStatus.RELEASED, escrowCents, released, escrowCents - released) : Escrow.NONE;
+      return new Ended(info, Status.COMPLETED, tutorId, rateCents, append(timeline, e.at(), Status.COMPLETED), room, escrow, false);
+    }
+
+    Instant startedAt() {
+      return firstAt(timeline, Status.LIVE);
     }
   }
 
-  /** CANCELLED, NO_TUTOR or COMPLETED: nothing more happens; the room stays readable. */
-  public record Ended(Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room)
-      implements State {}
+  /**
+   * CANCELLED, NO_TUTOR or COMPLETED: nothing more happens; the room stays readable. Until {@code
+   * settled}, the money it holds is being settled (see {@link #needsSettlement}).
+   */
+  public record Ended(
+      Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room, Escrow escrow, boolean settled)
+      implements State {
+
+    public Ended {
+      escrow = escrow == null ? Escrow.NONE : escrow;
+    }
+
+    /** Money is held for it and its settlement was not acknowledged yet. */
+    public boolean needsSettlement() {
+      return info.holdsMoney() && !settled;
+    }
+
+    Ended settledBy(EscrowSettled e) {
+      return new Ended(info, status, tutorId, rateCents, timeline, room, escrow, true);
+    }
+
+    /** Started minutes of the lesson (0 if it never went live): what counts as teaching time. */
+    long taughtMinutes() {
+      Instant started = firstAt(timeline, Status.LIVE);
+      Instant ended = firstAt(timeline, Status.COMPLETED);
+      return started == null || ended == null ? 0 : Pricing.startedMinutes(Duration.between(started, ended));
+    }
+  }
 
   // --- wiring ---
+
+  /**
+   * What the session needs of {@code tutormesh.money}: the minimum billed minutes of an instant
+   * lesson, and how often an unacknowledged settlement step is sent again.
+   */
+  public record Billing(int minimumMinutes, Duration settlementRetryInterval) {
+    public static Billing fromConfig(com.typesafe.config.Config config) {
+      return new Billing(
+          config.getInt("tutormesh.money.minimum-minutes"), config.getDuration("tutormesh.money.settlement-retry-interval"));
+    }
+  }
 
   public static Behavior<Command> create(
       String sessionId, MatchingSettings settings, Links links, PaymentGuard guard, MatchingObserver observer, Clock clock) {
     RoomSettings room = RoomSettings.fromConfig(com.typesafe.config.ConfigFactory.defaultReference());
     return create(sessionId, settings, room, links, guard, observer, clock, null);
+  }
+
+  public static Behavior<Command> create(
+      String sessionId,
+      MatchingSettings settings,
+      RoomSettings roomSettings,
+      Links links,
+      PaymentGuard guard,
+      MatchingObserver observer,
+      Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    Billing billing = Billing.fromConfig(com.typesafe.config.ConfigFactory.defaultReference());
+    return create(sessionId, settings, roomSettings, billing, links, guard, observer, clock, shard);
   }
 
   /**
@@ -401,6 +517,7 @@ public final class SessionEntity
       String sessionId,
       MatchingSettings settings,
       RoomSettings roomSettings,
+      Billing billing,
       Links links,
       PaymentGuard guard,
       MatchingObserver observer,
@@ -408,7 +525,7 @@ public final class SessionEntity
       ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
         context -> Behaviors.withTimers(
-            timers -> new SessionEntity(sessionId, settings, roomSettings, links, guard, observer, clock, context, timers, shard)));
+            timers -> new SessionEntity(sessionId, settings, roomSettings, billing, links, guard, observer, clock, context, timers, shard)));
   }
 
   /** The tag every event of this session carries, for projections. */
@@ -419,6 +536,7 @@ public final class SessionEntity
   private final String sessionId;
   private final MatchingSettings settings;
   private final RoomSettings roomSettings;
+  private final Billing billing;
   private final Links links;
   private final PaymentGuard guard;
   private final MatchingObserver observer;
@@ -436,6 +554,8 @@ public final class SessionEntity
   /** Abandoned before it started: a StartInstant that still arrives is refused. */
   private boolean abandoned;
   private final Map<String, Subscriber> subscribers = new HashMap<>();
+  /** The settlement in progress: what the student's step captured (null: not acknowledged yet). */
+  private Long studentCaptured;
 
   private record Subscriber(String userId, ActorRef<Notification> ref) {}
 
@@ -443,6 +563,7 @@ public final class SessionEntity
       String sessionId,
       MatchingSettings settings,
       RoomSettings roomSettings,
+      Billing billing,
       Links links,
       PaymentGuard guard,
       MatchingObserver observer,
@@ -454,6 +575,7 @@ public final class SessionEntity
     this.sessionId = sessionId;
     this.settings = settings;
     this.roomSettings = roomSettings;
+    this.billing = billing;
     this.links = links;
     this.guard = guard;
     this.observer = observer;
@@ -511,7 +633,10 @@ public final class SessionEntity
         .onCommand(Cancel.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("session already ended")))
         .onCommand(End.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("session already ended")))
         .onCommand(AcceptOffer.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("session already ended")))
-        .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)));
+        .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
+        .onCommand(StudentSettled.class, this::studentSettled)
+        .onCommand(TutorCredited.class, this::tutorCredited)
+        .onCommand(Tick.class, this::settleTick);
     builder.forAnyState()
         .onCommand(GetSession.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
         .onCommand(GetTranscript.class, this::transcript)
@@ -541,7 +666,7 @@ public final class SessionEntity
     pendingStart = command;
     startNanos = System.nanoTime();
     InstantRequest request = command.request();
-    long amount = Money.priceCents(request.maxRateCents(), request.durationMinutes());
+    long amount = command.holdCents() != null ? command.holdCents() : Money.priceCents(request.maxRateCents(), request.durationMinutes());
     CompletionStage<Optional<Rejection>> payment = guard.authorize(command.studentId(), sessionId, amount);
     Executor executor = context.getExecutionContext();
     CompletionStage<List<TutorCard>> candidates =
@@ -565,7 +690,7 @@ public final class SessionEntity
     }
     Instant now = clock.instant();
     List<Event> events = new ArrayList<>();
-    events.add(new InstantRequested(sessionId, start.studentId(), start.request(), start.currency(), now));
+    events.add(new InstantRequested(sessionId, start.studentId(), start.request(), start.currency(), now, start.holdCents()));
     List<Offer> offers = offersFor(checked.candidates(), start.studentId(), start.request(), start.currency(), now);
     if (!offers.isEmpty()) {
       events.add(new OffersSent(sessionId, offers, now));
@@ -715,7 +840,7 @@ public final class SessionEntity
           .thenUnstashAll();
     }
     return Effect()
-        .persist(new TutorMatched(sessionId, offer.tutorId(), offer.offerId(), offer.rateCents(), now))
+        .persist(new TutorMatched(sessionId, offer.tutorId(), offer.offerId(), offer.rateCents(), now, escrowFor(state.info(), offer.rateCents())))
         .thenRun(s -> matched(state, (Matched) s, result))
         .thenNoReply()
         .thenUnstashAll();
@@ -745,7 +870,8 @@ public final class SessionEntity
     links.tutor(winner.tutorId(), new TutorEntity.OfferSettled(winner.offerId(), MatchPool.Outcome.ACCEPTED));
     links.pool(subject, new MatchPool.OfferOutcome(winner.tutorId(), MatchPool.Outcome.ACCEPTED));
     links.pool(subject, new MatchPool.SessionMatched(winner.tutorId(), state.info().studentId()));
-    links.student(state.info().studentId(), new StudentEntity.CloseInstantRequest(sessionId));
+    Long escrow = state.info().holdsMoney() ? state.escrowCents() : null;
+    links.student(state.info().studentId(), new StudentEntity.CloseInstantRequest(sessionId, escrow));
     observer.offerAccepted();
     observer.timeToMatch(Duration.between(state.info().requestedAt(), clock.instant()));
     observer.requestEnded(Status.MATCHED.name());
@@ -877,12 +1003,12 @@ public final class SessionEntity
         .thenReply(command.replyTo(), this::summary);
   }
 
-  /** A matched session ended (cancelled or completed): its tutor is free again, its room closed. */
+  /** A matched session ended (cancelled or completed): its tutor is free again, its room closed, its escrow settled. */
   private void roomEnded(InRoom before, Ended state) {
     timers.cancel(Tick.ROOM_ABANDONED);
     links.tutor(before.tutorId(), new TutorEntity.Release(sessionId));
     notifySubscribers(state);
-    passivateLater();
+    settleOrPassivate(state);
   }
 
   /** MATCHING ended without a match (cancelled or nobody): withdraw every offer, free the student. */
@@ -895,10 +1021,93 @@ public final class SessionEntity
       links.tutor(offer.tutorId(), new TutorEntity.OfferSettled(offer.offerId(), MatchPool.Outcome.WITHDRAWN));
       links.pool(subject, new MatchPool.OfferOutcome(offer.tutorId(), MatchPool.Outcome.WITHDRAWN));
     }
-    links.student(before.info().studentId(), new StudentEntity.CloseInstantRequest(sessionId));
+    if (!state.needsSettlement()) {
+      links.student(before.info().studentId(), new StudentEntity.CloseInstantRequest(sessionId));
+    }
     observer.requestEnded(state.status().name());
     notifySubscribers(state);
-    passivateLater();
+    settleOrPassivate(state);
+  }
+
+  // --- settlement: a small saga, re-driven until every step is acknowledged ---
+
+  /** The escrow of a match at {@code rateCents}: the tutor's price for the duration, never more than the hold (null: no hold). */
+  private static Long escrowFor(Info info, long rateCents) {
+    if (!info.holdsMoney()) {
+      return null;
+    }
+    return Math.min(Pricing.hold(rateCents, info.request().durationMinutes()), info.holdCents());
+  }
+
+  /**
+   * An ended session that holds money stays up (it is not passivated, so a remembered session is
+   * restarted after a crash) and drives its settlement; one that does not passivates.
+   */
+  private void settleOrPassivate(Ended state) {
+    if (state.needsSettlement()) {
+      driveSettlement(state);
+    } else {
+      passivateLater();
+    }
+  }
+
+  /**
+   * Sends the next unacknowledged step and arms the retry: never matched → the student releases the
+   * hold; matched → the student is charged (captured + refunded), then the tutor is credited with
+   * what the student's step captured. Each step is idempotent by session at its entity, which
+   * answers even when it applied it before.
+   */
+  private void driveSettlement(Ended state) {
+    timers.startSingleTimer(Tick.SETTLE, Tick.SETTLE, billing.settlementRetryInterval());
+    String studentId = state.info().studentId();
+    ActorRef<StudentSettled> studentReply = context.getSelf().narrow();
+    if (state.tutorId() == null || state.escrow().status() == EscrowStatus.NONE) {
+      links.student(studentId, new StudentEntity.ReleaseHold(sessionId, studentReply));
+    } else if (studentCaptured == null) {
+      Escrow escrow = state.escrow();
+      links.student(studentId, new StudentEntity.ChargeSession(sessionId, escrow.heldCents(), escrow.releasedCents(), studentReply));
+    } else {
+      Instant endedAt = state.timeline().get(state.timeline().size() - 1).at();
+      ActorRef<TutorCredited> tutorReply = context.getSelf().narrow();
+      links.tutor(state.tutorId(), new TutorEntity.CreditSession(sessionId, studentId, studentCaptured, state.taughtMinutes(), endedAt, tutorReply));
+    }
+  }
+
+  private ReplyEffect<Event, State> settleTick(Ended state, Tick tick) {
+    if (tick == Tick.SETTLE && state.needsSettlement()) {
+      driveSettlement(state);
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> studentSettled(Ended state, StudentSettled settled) {
+    if (!state.needsSettlement() || studentCaptured != null) {
+      return Effect().noReply();
+    }
+    studentCaptured = settled.capturedCents();
+    if (studentCaptured > 0 && state.tutorId() != null) {
+      driveSettlement(state);
+      return Effect().noReply();
+    }
+    return settle(state);
+  }
+
+  private ReplyEffect<Event, State> tutorCredited(Ended state, TutorCredited credited) {
+    if (!state.needsSettlement() || studentCaptured == null) {
+      return Effect().noReply();
+    }
+    return settle(state);
+  }
+
+  private ReplyEffect<Event, State> settle(Ended state) {
+    long captured = studentCaptured == null ? 0 : studentCaptured;
+    return Effect()
+        .persist(new EscrowSettled(sessionId, captured, clock.instant()))
+        .thenRun(s -> {
+          timers.cancel(Tick.SETTLE);
+          passivateLater();
+        })
+        .thenNoReply();
   }
 
   /**
@@ -1047,9 +1256,22 @@ public final class SessionEntity
       return reject(command.replyTo(), Rejection.forbidden("only the session's participants may end it"));
     }
     return Effect()
-        .persist(new SessionCompleted(sessionId, by, clock.instant()))
+        .persist(completed(state, by, clock.instant()))
         .thenRun(s -> roomEnded(state, (Ended) s))
         .thenReply(command.replyTo(), this::summary);
+  }
+
+  /**
+   * The lesson ends now: its price is the tutor's rate per started minute since it went live, at
+   * least {@code minimum-minutes}, at most the escrow ({@link Pricing#instantPrice}).
+   */
+  private SessionCompleted completed(Live state, String by, Instant now) {
+    if (state.escrowCents() <= 0) {
+      return new SessionCompleted(sessionId, by, now);
+    }
+    Instant started = state.startedAt() == null || state.startedAt().isAfter(now) ? now : state.startedAt();
+    long price = Pricing.instantPrice(state.rateCents(), started, now, billing.minimumMinutes(), state.escrowCents());
+    return new SessionCompleted(sessionId, by, now, price);
   }
 
   /** Nobody was in the room for the abandon timeout: a live lesson completes, a room nobody opened is cancelled. */
@@ -1059,7 +1281,7 @@ public final class SessionEntity
     }
     Instant now = clock.instant();
     if (state instanceof Live live) {
-      return Effect().persist(new SessionCompleted(sessionId, SYSTEM, now)).thenRun(s -> roomEnded(live, (Ended) s)).thenNoReply();
+      return Effect().persist(completed(live, SYSTEM, now)).thenRun(s -> roomEnded(live, (Ended) s)).thenNoReply();
     }
     Matched matched = (Matched) state;
     return Effect().persist(new SessionCancelled(sessionId, SYSTEM, now)).thenRun(s -> roomEnded(matched, (Ended) s)).thenNoReply();
@@ -1193,8 +1415,8 @@ public final class SessionEntity
   }
 
   private void recovered(State state) {
-    if (state instanceof Ended) {
-      passivateLater();
+    if (state instanceof Ended ended) {
+      settleOrPassivate(ended);
     }
     if (state instanceof InRoom) {
       armAbandonIfEmpty();
@@ -1216,25 +1438,25 @@ public final class SessionEntity
 
   private SessionSummary summaryOf(State state) {
     if (state instanceof Matching s) {
-      return summaryOf(s.info(), Status.MATCHING, null, 0, s.timeline());
+      return summaryOf(s.info(), Status.MATCHING, null, 0, s.timeline(), Escrow.NONE);
     }
     if (state instanceof Matched s) {
-      return summaryOf(s.info(), Status.MATCHED, s.tutorId(), s.rateCents(), s.timeline());
+      return summaryOf(s.info(), Status.MATCHED, s.tutorId(), s.rateCents(), s.timeline(), s.escrow());
     }
     if (state instanceof Live s) {
-      return summaryOf(s.info(), Status.LIVE, s.tutorId(), s.rateCents(), s.timeline());
+      return summaryOf(s.info(), Status.LIVE, s.tutorId(), s.rateCents(), s.timeline(), s.escrow());
     }
     if (state instanceof Ended s) {
-      return summaryOf(s.info(), s.status(), s.tutorId(), s.rateCents(), s.timeline());
+      return summaryOf(s.info(), s.status(), s.tutorId(), s.rateCents(), s.timeline(), s.escrow());
     }
     throw new IllegalStateException("no summary of an empty session");
   }
 
-  private SessionSummary summaryOf(Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline) {
+  private SessionSummary summaryOf(Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline, Escrow escrow) {
     InstantRequest r = info.request();
     return new SessionSummary(
         sessionId, Kind.INSTANT, status, info.studentId(), tutorId, r.subject(), r.level(), r.language(), info.requestedAt(),
-        r.durationMinutes(), rateCents, r.maxRateCents(), info.currency(), Escrow.NONE, timeline,
+        r.durationMinutes(), rateCents, r.maxRateCents(), info.currency(), escrow, timeline,
         firstAt(timeline, Status.LIVE), firstAt(timeline, Status.COMPLETED));
   }
 
@@ -1280,6 +1502,7 @@ public final class SessionEntity
         .onEvent(SessionCancelled.class, Matched::cancelled)
         .onEvent(ParticipantJoined.class, Matched::joined);
     builder.forStateType(Live.class).onEvent(SessionCompleted.class, Live::completed);
+    builder.forStateType(Ended.class).onEvent(EscrowSettled.class, Ended::settledBy);
     builder.forStateType(InRoom.class)
         .onEvent(ChatPosted.class, (state, e) -> state.posted(RoomEntry.chat(e.seq(), e.from(), e.at(), e.text(), e.clientId())))
         .onEvent(BoardOpPosted.class, (state, e) -> state.posted(RoomEntry.wb(e.seq(), e.from(), e.at(), e.op(), e.clientId())))
@@ -1288,12 +1511,12 @@ public final class SessionEntity
   }
 
   /**
-   * Only money events are tagged ({@code LedgerEvent}; none yet): events-by-tag writes a tagged
-   * event a second time, and a session writes several events per match and one per room message.
+   * Nothing is tagged: events-by-tag writes a tagged event a second time, and a session writes
+   * several events per match and one per room message. Its money is posted to the ledger from the
+   * events of the entities that own it (the student's escrow and settlement, the tutor's credit).
    */
   @Override
   public Set<String> tagsFor(Event event) {
-    // No event of this entity moves money yet; those that will implement LedgerEvent and get tagFor.
     return Set.of();
   }
 

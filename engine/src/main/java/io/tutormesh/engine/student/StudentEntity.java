@@ -9,8 +9,10 @@ import io.tutormesh.engine.matching.InstantRequestRules;
 import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.PaymentProvider;
+import io.tutormesh.engine.money.Pricing;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.Wallet;
+import io.tutormesh.engine.session.PaymentGuard;
 import io.tutormesh.engine.session.SessionEntity;
 import java.time.Duration;
 import java.time.Clock;
@@ -50,6 +52,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * {@link Wallet}. A top-up is written down (with its idempotency key) before the payment provider
  * is asked, and the provider's answer is written down before it is told: a crash in between is
  * re-driven at recovery with the same key, so the money is neither lost nor credited twice.
+ *
+ * <p>An instant request holds its maximum price in the event that opens it (402 when the balance
+ * cannot cover it, {@link PaymentGuard#walletCovers}); its session escrows (resizes) or releases
+ * the hold, and settles it when it ends ({@link ChargeSession}, {@link ReleaseHold}), each step
+ * idempotent by session.
  */
 public final class StudentEntity
     extends EventSourcedBehaviorWithEnforcedReplies<StudentEntity.Command, StudentEntity.Event, StudentEntity.State> {
@@ -125,8 +132,33 @@ public final class StudentEntity
     }
   }
 
-  /** From the session: the request is no longer open (matched, cancelled, no tutor, refused). */
-  public record CloseInstantRequest(String sessionId) implements Command {}
+  /**
+   * From the session: the request is no longer open (matched, cancelled, no tutor, refused). Its
+   * hold goes back whole, or, with {@code escrowCents} (at MATCHED), is resized to that (never
+   * more than held) and becomes the session's escrow. Told, not asked: a lost one is made good by
+   * the session's settlement ({@link ChargeSession} escrows first, {@link ReleaseHold} releases).
+   */
+  public record CloseInstantRequest(String sessionId, Long escrowCents) implements Command {
+    public CloseInstantRequest(String sessionId) {
+      this(sessionId, null);
+    }
+  }
+
+  /**
+   * From an ended session that was never matched (NO_TUTOR, cancelled while MATCHING): its hold
+   * goes back whole (an escrow, which it cannot have, would be refunded). Idempotent: answers
+   * {@link SessionEntity.StudentSettled} every time, also when nothing was held.
+   */
+  public record ReleaseHold(String sessionId, ActorRef<SessionEntity.StudentSettled> replyTo) implements Command {}
+
+  /**
+   * From an ended matched session: {@code chargeCents} of its escrow are captured (for the tutor),
+   * the rest refunded; if the escrow was never made (its {@link CloseInstantRequest} was lost), the
+   * hold is escrowed at {@code escrowCents} first. Idempotent by session: asked again, it answers
+   * what the first one captured and moves nothing.
+   */
+  public record ChargeSession(String sessionId, long escrowCents, long chargeCents, ActorRef<SessionEntity.StudentSettled> replyTo)
+      implements Command {}
 
   /**
    * From the gateway, when its {@link RequestInstantTutor} for `sessionId` got no answer in time and
@@ -162,10 +194,46 @@ public final class StudentEntity
 
   public record StudentProfileUpdated(String studentId, StudentProfile profile, Instant at) implements Event {}
 
-  public record InstantRequestOpened(String studentId, String sessionId, InstantRequest request, Instant at)
-      implements Event {}
+  /**
+   * An instant request was opened and {@code holdCents} of the balance held for it (null: events
+   * written before holds existed, or a student without payments). The hold rides on this event:
+   * the request's hot path writes nothing more. Not a ledger movement (the student's account is
+   * balance plus holds), so not tagged.
+   */
+  public record InstantRequestOpened(String studentId, String sessionId, InstantRequest request, Instant at, Long holdCents)
+      implements Event {
+    public InstantRequestOpened(String studentId, String sessionId, InstantRequest request, Instant at) {
+      this(studentId, sessionId, request, at, null);
+    }
+  }
 
-  public record InstantRequestClosed(String studentId, String sessionId, Instant at) implements Event {}
+  /** What a closing request did with its hold. */
+  public enum HoldOutcome { ESCROWED, RELEASED }
+
+  /**
+   * The request is closed (if it was the open one) and, with a {@code hold} outcome, its hold was
+   * escrowed at {@code holdCents} (matched) or released ({@code holdCents} back to the balance).
+   * Null outcome: nothing was held (older events, students without payments). Only an escrow moves
+   * money in the ledger (student → escrow), so only then is it tagged.
+   */
+  public record InstantRequestClosed(String studentId, String sessionId, Instant at, HoldOutcome hold, Long holdCents)
+      implements Event, LedgerEvent {
+    public InstantRequestClosed(String studentId, String sessionId, Instant at) {
+      this(studentId, sessionId, at, null, null);
+    }
+
+    @Override
+    public boolean movesMoney() {
+      return hold == HoldOutcome.ESCROWED && holdCents != null && holdCents > 0;
+    }
+  }
+
+  /**
+   * A matched session was settled: {@code capturedCents} of its escrow left the wallet (for the
+   * tutor), {@code refundedCents} went back to the balance.
+   */
+  public record SessionCharged(String studentId, String sessionId, long capturedCents, long refundedCents, Instant at)
+      implements Event, LedgerEvent {}
 
   /** A top-up is about to be paid (recorded first, so that a crash re-drives it). */
   public record TopUpStarted(String studentId, Wallet.TopUp topUp, Instant at) implements Event, LedgerEvent {}
@@ -211,12 +279,36 @@ public final class StudentEntity
           event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet);
     }
 
+    /**
+     * A request replacing a stale one (left open by a crash) releases the stale one's hold, unless
+     * it became an escrow; then this request's hold is taken.
+     */
     Registered opened(InstantRequestOpened event) {
-      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at(), event.request(), event.sessionId(), wallet);
+      Wallet changed = wallet;
+      if (openInstantSessionId != null && !openInstantSessionId.equals(event.sessionId())
+          && changed.isHolding(openInstantSessionId) && !changed.isEscrowed(openInstantSessionId)) {
+        changed = changed.released(openInstantSessionId, event.at());
+      }
+      if (event.holdCents() != null) {
+        changed = changed.held(event.sessionId(), event.holdCents(), event.at());
+      }
+      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at(), event.request(), event.sessionId(), changed);
     }
 
     Registered closed(InstantRequestClosed event) {
-      return new Registered(profile, createdAt, updatedAt, null, null, null, lastInstantSessionId, wallet);
+      Wallet changed = wallet;
+      if (event.hold() == HoldOutcome.ESCROWED) {
+        changed = changed.escrowedFor(event.sessionId(), event.holdCents(), event.at());
+      } else if (event.hold() == HoldOutcome.RELEASED) {
+        changed = changed.released(event.sessionId(), event.at());
+      }
+      boolean wasOpen = event.sessionId().equals(openInstantSessionId);
+      return new Registered(profile, createdAt, updatedAt, wasOpen ? null : openInstantSessionId, wasOpen ? null : openInstantAt,
+          wasOpen ? null : openInstantRequest, lastInstantSessionId, changed);
+    }
+
+    Registered charged(SessionCharged event) {
+      return withWallet(wallet.captured(event.sessionId(), event.capturedCents(), event.at()));
     }
 
     Registered withWallet(Wallet changed) {
@@ -314,6 +406,8 @@ public final class StudentEntity
         .onCommand(GetStudent.class, this::notFound)
         .onCommand(RequestInstantTutor.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("create the student profile first (PUT /v1/students/" + studentId + ")")))
         .onCommand(CloseInstantRequest.class, command -> Effect().noReply())
+        .onCommand(ReleaseHold.class, command -> settledAlready(command.sessionId(), 0, command.replyTo()))
+        .onCommand(ChargeSession.class, command -> settledAlready(command.sessionId(), 0, command.replyTo()))
         .onCommand(AbandonInstantRequest.class, command -> Effect().reply(command.replyTo(), StatusReply.ack()))
         .onCommand(TopUp.class, (state, command) -> reject(command.replyTo(), noStudent()))
         .onCommand(GetWallet.class, (state, command) -> reject(command.replyTo(), noStudent()));
@@ -322,6 +416,8 @@ public final class StudentEntity
         .onCommand(GetStudent.class, this::get)
         .onCommand(RequestInstantTutor.class, this::requestInstant)
         .onCommand(CloseInstantRequest.class, this::closeInstant)
+        .onCommand(ReleaseHold.class, this::releaseHold)
+        .onCommand(ChargeSession.class, this::chargeSession)
         .onCommand(AbandonInstantRequest.class, this::abandonInstant)
         .onCommand(TopUp.class, this::topUp)
         .onCommand(ChargeAnswered.class, this::chargeAnswered)
@@ -372,8 +468,10 @@ public final class StudentEntity
       return reject(command.replyTo(), Rejection.unavailable("the request could not be taken in time (the node is busy); nothing was opened; retry"));
     }
     String currency = rules.catalog().currency();
+    // Without payments (unit tests of matching alone) nothing is held, as before money existed.
+    Long hold = payments == null ? null : Pricing.hold(command.request().maxRateCents(), command.request().durationMinutes());
     SessionEntity.StartInstant start =
-        new SessionEntity.StartInstant(studentId, command.request(), currency, command.deadline(), command.replyTo());
+        new SessionEntity.StartInstant(studentId, command.request(), currency, command.deadline(), command.replyTo(), hold);
     boolean open = state.openInstantSessionId() != null && clock.instant().isBefore(state.openInstantAt().plus(staleRequestAfter));
     if (open && (command.sessionId().equals(state.openInstantSessionId()) || command.request().equals(state.openInstantRequest()))) {
       // The same request again (a retry after a timeout, say): it answers the open session, whose
@@ -384,17 +482,103 @@ public final class StudentEntity
     if (open) {
       return reject(command.replyTo(), Rejection.conflict("another instant request is already open: session " + state.openInstantSessionId()));
     }
+    if (hold != null) {
+      // The wallet's single writer checks and holds in one step: two requests cannot spend the same cents.
+      Wallet spendable = releasingStale(state);
+      Optional<Rejection> cannotPay = PaymentGuard.walletCovers(spendable, hold, payments.settings().currency());
+      if (cannotPay.isPresent()) {
+        return reject(command.replyTo(), cannotPay.get());
+      }
+    }
     return Effect()
-        .persist(new InstantRequestOpened(studentId, command.sessionId(), command.request(), clock.instant()))
+        .persist(new InstantRequestOpened(studentId, command.sessionId(), command.request(), clock.instant(), hold))
         .thenRun(s -> links.session(command.sessionId(), start))
         .thenNoReply();
   }
 
+  /** The wallet as it will be once a stale open request's hold is released by the next InstantRequestOpened. */
+  private static Wallet releasingStale(Registered state) {
+    String stale = state.openInstantSessionId();
+    Wallet wallet = state.wallet();
+    return stale != null && wallet.isHolding(stale) && !wallet.isEscrowed(stale) ? wallet.released(stale, Instant.EPOCH) : wallet;
+  }
+
   private ReplyEffect<Event, State> closeInstant(Registered state, CloseInstantRequest command) {
-    if (!command.sessionId().equals(state.openInstantSessionId())) {
+    Optional<InstantRequestClosed> closed = closing(state, command.sessionId(), command.escrowCents());
+    if (closed.isEmpty()) {
       return Effect().noReply();
     }
-    return Effect().persist(new InstantRequestClosed(studentId, command.sessionId(), clock.instant())).thenNoReply();
+    return Effect().persist(closed.get()).thenNoReply();
+  }
+
+  /**
+   * What closing the request of {@code sessionId} writes: it closes the open request if it is that
+   * one, and escrows ({@code escrowCents} not null) or releases its hold if it holds one not yet
+   * escrowed. Empty: nothing to do.
+   */
+  private Optional<InstantRequestClosed> closing(Registered state, String sessionId, Long escrowCents) {
+    Wallet wallet = state.wallet();
+    boolean open = sessionId.equals(state.openInstantSessionId());
+    boolean holding = wallet.isHolding(sessionId) && !wallet.isEscrowed(sessionId);
+    if (!open && !holding) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    if (!holding) {
+      return Optional.of(new InstantRequestClosed(studentId, sessionId, now));
+    }
+    long held = wallet.heldFor(sessionId);
+    if (escrowCents != null) {
+      return Optional.of(new InstantRequestClosed(studentId, sessionId, now, HoldOutcome.ESCROWED, Math.max(0, Math.min(escrowCents, held))));
+    }
+    return Optional.of(new InstantRequestClosed(studentId, sessionId, now, HoldOutcome.RELEASED, held));
+  }
+
+  // --- settlements, driven (and re-driven) by the session until acknowledged ---
+
+  private ReplyEffect<Event, State> releaseHold(Registered state, ReleaseHold command) {
+    String sessionId = command.sessionId();
+    Wallet wallet = state.wallet();
+    if (wallet.isEscrowed(sessionId)) {
+      // Cannot happen (only a matched session escrows, and it is charged, not released): refund it.
+      return persistThenSettled(List.of(new SessionCharged(studentId, sessionId, 0, wallet.heldFor(sessionId), clock.instant())), sessionId, 0, command.replyTo());
+    }
+    Optional<InstantRequestClosed> closed = closing(state, sessionId, null);
+    if (closed.isEmpty()) {
+      return settledAlready(sessionId, wallet.chargedFor(sessionId).orElse(0L), command.replyTo());
+    }
+    return persistThenSettled(List.of(closed.get()), sessionId, 0, command.replyTo());
+  }
+
+  private ReplyEffect<Event, State> chargeSession(Registered state, ChargeSession command) {
+    String sessionId = command.sessionId();
+    Wallet wallet = state.wallet();
+    Optional<Long> charged = wallet.chargedFor(sessionId);
+    if (charged.isPresent() || !wallet.isHolding(sessionId)) {
+      // Settled before (this is a retry), or nothing was ever held for it: nothing moves.
+      return settledAlready(sessionId, charged.orElse(0L), command.replyTo());
+    }
+    List<Event> events = new ArrayList<>();
+    long escrow = wallet.heldFor(sessionId);
+    if (!wallet.isEscrowed(sessionId)) {
+      InstantRequestClosed escrowed = closing(state, sessionId, command.escrowCents()).orElseThrow();
+      events.add(escrowed);
+      escrow = escrowed.holdCents();
+    }
+    long captured = Math.max(0, Math.min(command.chargeCents(), escrow));
+    events.add(new SessionCharged(studentId, sessionId, captured, escrow - captured, clock.instant()));
+    return persistThenSettled(events, sessionId, captured, command.replyTo());
+  }
+
+  private ReplyEffect<Event, State> persistThenSettled(
+      List<Event> events, String sessionId, long capturedCents, ActorRef<SessionEntity.StudentSettled> replyTo) {
+    SessionEntity.StudentSettled settled = new SessionEntity.StudentSettled(sessionId, capturedCents);
+    return Effect().persist(events).thenRun(s -> replyTo.tell(settled)).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> settledAlready(String sessionId, long capturedCents, ActorRef<SessionEntity.StudentSettled> replyTo) {
+    replyTo.tell(new SessionEntity.StudentSettled(sessionId, capturedCents));
+    return Effect().noReply();
   }
 
   /**
@@ -557,6 +741,7 @@ public final class StudentEntity
         .onEvent(StudentProfileUpdated.class, Registered::updated)
         .onEvent(InstantRequestOpened.class, Registered::opened)
         .onEvent(InstantRequestClosed.class, Registered::closed)
+        .onEvent(SessionCharged.class, Registered::charged)
         .onEvent(TopUpStarted.class, (state, e) -> state.withWallet(state.wallet().topUpStarted(e.topUp())))
         .onEvent(TopUpSettled.class, (state, e) -> state.withWallet(state.wallet().topUpSettled(e.topUpId(), e.result(), e.at())));
     return builder.build();
@@ -564,7 +749,7 @@ public final class StudentEntity
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return event instanceof LedgerEvent ? Set.of(tagFor(event.studentId())) : Set.of();
+    return event instanceof LedgerEvent money && money.movesMoney() ? Set.of(tagFor(event.studentId())) : Set.of();
   }
 
   @Override

@@ -3,11 +3,14 @@ package io.tutormesh.engine.tutor;
 import io.tutormesh.engine.catalog.ProfileRules;
 import io.tutormesh.engine.common.CborSerializable;
 import io.tutormesh.engine.common.Rejection;
+import io.tutormesh.engine.ledger.LedgerEvent;
 import io.tutormesh.engine.matching.AvailabilityEvent;
 import io.tutormesh.engine.matching.MatchPool;
 import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.matching.Offer;
 import io.tutormesh.engine.matching.TutorCard;
+import io.tutormesh.engine.money.Earnings;
+import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.session.SessionEntity;
 import java.time.Clock;
 import java.time.Instant;
@@ -190,6 +193,21 @@ public final class TutorEntity
 
   public record Reinstate(ActorRef<StatusReply<TutorSummary>> replyTo) implements Command {}
 
+  /**
+   * From a completed session's settlement: credit {@code grossCents} (what the student's wallet
+   * released) for {@code minutes} of teaching. The commission is the ladder's percent for the
+   * tutor's completed hours before this session. Idempotent by session: answers {@link
+   * SessionEntity.TutorCredited} every time, crediting only once.
+   */
+  public record CreditSession(
+      String sessionId, String studentId, long grossCents, long minutes, Instant endedAt, ActorRef<SessionEntity.TutorCredited> replyTo)
+      implements Command {}
+
+  /** A tutor's earnings as the API shows them, at {@code asOf}. */
+  public record EarningsSummary(String tutorId, Earnings earnings, String currency, Instant asOf) implements CborSerializable {}
+
+  public record GetEarnings(ActorRef<StatusReply<EarningsSummary>> replyTo) implements Command {}
+
   private record SocketGone(String connectionId) implements Command {}
 
   private record HoldChecked(String sessionId, boolean holds) implements Command {}
@@ -214,6 +232,9 @@ public final class TutorEntity
 
   public record TutorReinstated(String tutorId, Instant at) implements Event {}
 
+  /** A completed session's earnings: its gross split by the ladder, net pending for the dispute window. */
+  public record EarningsCredited(String tutorId, String sessionId, Earnings.Credit credit, Instant at) implements Event, LedgerEvent {}
+
   // --- state, one class per lifecycle step ---
 
   public sealed interface State extends CborSerializable permits Unregistered, Registered {}
@@ -234,10 +255,19 @@ public final class TutorEntity
       Instant createdAt,
       Instant updatedAt,
       String suspendedReason,
-      String activeSessionId) implements State {
+      String activeSessionId,
+      Earnings earnings) implements State {
 
     public Registered(TutorProfile profile, Rating rating, Instant createdAt, Instant updatedAt) {
-      this(profile, rating, createdAt, updatedAt, null, null);
+      this(profile, rating, createdAt, updatedAt, null, null, Earnings.NONE);
+    }
+
+    public Registered {
+      earnings = earnings == null ? Earnings.NONE : earnings;
+    }
+
+    Registered credited(EarningsCredited event) {
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings.credited(event.credit()));
     }
 
     public boolean suspended() {
@@ -245,23 +275,23 @@ public final class TutorEntity
     }
 
     Registered updated(TutorProfileUpdated event) {
-      return new Registered(event.profile(), rating, createdAt, event.at(), suspendedReason, activeSessionId);
+      return new Registered(event.profile(), rating, createdAt, event.at(), suspendedReason, activeSessionId, earnings);
     }
 
     Registered reserved(TutorReserved event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, event.sessionId());
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, event.sessionId(), earnings);
     }
 
     Registered released(TutorReleased event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, null);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, null, earnings);
     }
 
     Registered withSuspension(TutorSuspended event) {
-      return new Registered(profile, rating, createdAt, updatedAt, event.reason(), activeSessionId);
+      return new Registered(profile, rating, createdAt, updatedAt, event.reason(), activeSessionId, earnings);
     }
 
     Registered reinstated(TutorReinstated event) {
-      return new Registered(profile, rating, createdAt, updatedAt, null, activeSessionId);
+      return new Registered(profile, rating, createdAt, updatedAt, null, activeSessionId, earnings);
     }
 
     TutorSummary summary(String tutorId, Presence presence) {
@@ -305,6 +335,7 @@ public final class TutorEntity
   private final Links links;
   private final Clock clock;
   private final ActorContext<Command> context;
+  private final MoneySettings money;
 
   // Volatile presence: lives while the socket heartbeats; a restarted entity starts OFFLINE until
   // the socket announces itself again.
@@ -325,6 +356,7 @@ public final class TutorEntity
     this.links = links;
     this.clock = clock;
     this.context = context;
+    this.money = MoneySettings.fromConfig(context.getSystem().settings().config());
   }
 
   @Override
@@ -344,6 +376,7 @@ public final class TutorEntity
         .onCommand(Suspend.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(Reinstate.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(DeliverOffer.class, this::undeliverable)
+        .onCommand(GetEarnings.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onAnyCommand(command -> Effect().noReply());
     builder.forStateType(Registered.class)
         .onCommand(UpdateProfile.class, this::update)
@@ -359,7 +392,9 @@ public final class TutorEntity
         .onCommand(Release.class, this::release)
         .onCommand(HoldChecked.class, this::holdChecked)
         .onCommand(Suspend.class, this::suspend)
-        .onCommand(Reinstate.class, this::reinstate);
+        .onCommand(Reinstate.class, this::reinstate)
+        .onCommand(CreditSession.class, this::creditSession)
+        .onCommand(GetEarnings.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(earningsOf(state))));
     return builder.build();
   }
 
@@ -642,14 +677,36 @@ public final class TutorEntity
         .onEvent(TutorReserved.class, Registered::reserved)
         .onEvent(TutorReleased.class, Registered::released)
         .onEvent(TutorSuspended.class, Registered::withSuspension)
-        .onEvent(TutorReinstated.class, Registered::reinstated);
+        .onEvent(TutorReinstated.class, Registered::reinstated)
+        .onEvent(EarningsCredited.class, Registered::credited);
     return builder.build();
   }
 
+  /** Only money events ({@link LedgerEvent}) are tagged, for the ledger projection. */
   @Override
   public Set<String> tagsFor(Event event) {
-    // No event of this entity moves money yet; those that will implement LedgerEvent and get tagFor.
-    return Set.of();
+    return event instanceof LedgerEvent money && money.movesMoney() ? Set.of(tagFor(event.tutorId())) : Set.of();
+  }
+
+  // --- earnings ---
+
+  private ReplyEffect<Event, State> creditSession(Registered state, CreditSession command) {
+    SessionEntity.TutorCredited credited = new SessionEntity.TutorCredited(command.sessionId());
+    if (state.earnings().hasCredit(command.sessionId()) || command.grossCents() <= 0) {
+      command.replyTo().tell(credited);
+      return Effect().noReply();
+    }
+    int percent = money.commissionPercent(state.earnings().completedHours(), null);
+    Instant at = command.endedAt() == null ? clock.instant() : command.endedAt();
+    Earnings.Credit credit = Earnings.credit(command.sessionId(), command.grossCents(), command.minutes(), percent, money.disputeWindow(), at);
+    return Effect()
+        .persist(new EarningsCredited(tutorId, command.sessionId(), credit, clock.instant()))
+        .thenRun(s -> command.replyTo().tell(credited))
+        .thenNoReply();
+  }
+
+  private EarningsSummary earningsOf(Registered state) {
+    return new EarningsSummary(tutorId, state.earnings(), money.currency(), clock.instant());
   }
 
   @Override

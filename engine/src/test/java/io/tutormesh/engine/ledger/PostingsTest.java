@@ -115,4 +115,46 @@ class PostingsTest {
     assertThat(balance.reconcile(0)).isEqualTo(Reconciliation.MISMATCH);
     assertThat(TrialBalance.EMPTY.balanced()).isTrue();
   }
+
+  // --- sessions: escrow, refund, the tutor's credit ---
+
+  @Test
+  void aSessionsMoneyGoesThroughItsEscrowAndLeavesItEmptyAndBalanced() {
+    Wallet.TopUp topUp = terms("t9", 10_000, 10_000, 1_000);
+    List<Postings.Posting> all = new java.util.ArrayList<>(
+        Postings.topUpSettled("s9", Postings.TopUpTerms.of(topUp), ProviderResult.succeeded("ch_9"), AT));
+    all.addAll(Postings.escrowed("s9", "sess-9", 3000, AT));
+    all.addAll(Postings.charged("s9", "sess-9", 2250, AT));
+    all.addAll(Postings.credited("t-ada", "sess-9", 502, 248, AT));
+
+    TrialBalance balance = TrialBalance.of(lines(all));
+    assertThat(balance.balanced()).isTrue();
+    assertThat(balance.balance("escrow:sess-9")).isZero();
+    assertThat(balance.balance("student:s9")).isEqualTo(11_000 - 750);
+    assertThat(balance.balance("tutor:t-ada")).isEqualTo(502);
+    assertThat(balance.commissionCents()).isEqualTo(248);
+    assertThat(balance.tutorsPayableCents()).isEqualTo(502);
+    assertThat(balance.escrowCents()).isZero();
+    // What the wallet shows for the same steps: the ledger's student account is its balance plus holds not escrowed.
+    Wallet wallet = Wallet.EMPTY.topUpStarted(topUp).topUpSettled("t9", ProviderResult.succeeded("ch_9"), AT)
+        .held("sess-9", 5000, AT).escrowedFor("sess-9", 3000, AT).captured("sess-9", 750, AT);
+    assertThat(wallet.balanceCents() + wallet.heldCents() - wallet.escrowCents()).isEqualTo(balance.balance("student:s9"));
+  }
+
+  @Test
+  void anEscrowNotSettledYetShowsInItsAccount() {
+    TrialBalance balance = TrialBalance.of(lines(Postings.escrowed("s1", "sess-1", 4000, AT)));
+    assertThat(balance.balanced()).isTrue();
+    assertThat(balance.escrowCents()).isEqualTo(4000);
+    assertThat(balance.balance("student:s1")).isEqualTo(-4000);
+  }
+
+  @Test
+  void nothingToMoveIsNoPosting() {
+    assertThat(Postings.escrowed("s1", "sess-1", 0, AT)).isEmpty();
+    assertThat(Postings.charged("s1", "sess-1", 0, AT)).isEmpty();
+    assertThat(Postings.credited("t1", "sess-1", 0, 0, AT)).isEmpty();
+    assertThat(Postings.credited("t1", "sess-1", 100, 0, AT)).singleElement()
+        .isEqualTo(new Postings.Posting("earn:sess-1", "net", "escrow:sess-1", "tutor:t1", 100, AT));
+  }
 }

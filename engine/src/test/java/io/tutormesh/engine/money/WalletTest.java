@@ -88,4 +88,29 @@ class WalletTest {
     assertThat(wallet.entries()).hasSize(Wallet.MAX_ENTRIES);
     assertThat(wallet.balanceCents()).isEqualTo(1_000_000);
   }
+
+  @Test
+  void anEscrowIsAResizedHoldThatASettlementCapturesOnce() {
+    Wallet escrowed = funded(5000, 0).held("s1", 3000, NOW).escrowedFor("s1", 2000, NOW);
+    assertThat(escrowed.balanceCents()).isEqualTo(3000);
+    assertThat(escrowed.heldCents()).isEqualTo(2000);
+    assertThat(escrowed.escrowCents()).isEqualTo(2000);
+    assertThat(escrowed.isEscrowed("s1")).isTrue();
+    assertThatThrownBy(() -> escrowed.escrowedFor("s1", 2001, NOW)).isInstanceOf(IllegalStateException.class);
+
+    Wallet settled = escrowed.captured("s1", 500, NOW);
+    assertThat(settled.balanceCents()).isEqualTo(4500);
+    assertThat(settled.escrowCents()).isZero();
+    assertThat(settled.isEscrowed("s1")).isFalse();
+    assertThat(settled.chargedFor("s1")).contains(500L);
+    assertThat(settled.chargedFor("s2")).isEmpty();
+  }
+
+  @Test
+  void aFullRefundWritesNoZeroCharge() {
+    Wallet refunded = funded(5000, 0).held("s1", 3000, NOW).captured("s1", 0, NOW);
+    assertThat(refunded.balanceCents()).isEqualTo(5000);
+    assertThat(refunded.entries()).extracting(Wallet.Entry::kind).endsWith(EntryKind.HOLD, EntryKind.REFUND);
+    assertThat(refunded.chargedFor("s1")).contains(0L);
+  }
 }

@@ -24,13 +24,22 @@ public final class AdminDtos {
       long providerChargedCents,
       long moneyIn,
       String reconciliation,
-      boolean lagging) {
+      boolean lagging,
+      Totals totals) {
+
+    /**
+     * The ledger by kind of account: owed to students (balances and holds not escrowed), in the
+     * escrow of sessions not settled yet, owed to tutors (pending and available earnings), and the
+     * platform's commission.
+     */
+    public record Totals(long studentsCents, long escrowCents, long tutorsPayableCents, long commissionCents) {}
 
     public static LedgerCheckView of(LedgerCheck.Report report) {
       TrialBalance b = report.balance();
       TrialBalance.Reconciliation r = report.reconciliation();
       return new LedgerCheckView(b.balanced(), b.debitsCents(), b.creditsCents(), b.accounts(), report.providerChargedCents(),
-          b.moneyInCents(), r.name(), r == TrialBalance.Reconciliation.LAGGING);
+          b.moneyInCents(), r.name(), r == TrialBalance.Reconciliation.LAGGING,
+          new Totals(b.studentsCents(), b.escrowCents(), b.tutorsPayableCents(), b.commissionCents()));
     }
   }
 }

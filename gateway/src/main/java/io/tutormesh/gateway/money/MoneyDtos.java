@@ -1,9 +1,11 @@
 package io.tutormesh.gateway.money;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tutormesh.engine.money.Earnings;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.Wallet;
 import io.tutormesh.engine.student.StudentEntity;
+import io.tutormesh.engine.tutor.TutorEntity;
 import java.time.Instant;
 import java.util.List;
 
@@ -63,6 +65,25 @@ public final class MoneyDtos {
       List<Entry> copy = new java.util.ArrayList<>(entries);
       java.util.Collections.reverse(copy);
       return copy;
+    }
+  }
+
+  /** One session's credit; {@code status} is PENDING until {@code availableAt} (the dispute window's end), then AVAILABLE. */
+  public record EarningsEntry(String sessionId, long grossCents, int commissionPercent, long commissionCents, long netCents,
+      long minutes, String status, Instant availableAt, Instant at) {}
+
+  /** `GET /v1/tutors/{id}/earnings`: entries newest first (the latest 100). */
+  public record EarningsView(String tutorId, long availableCents, long pendingCents, long paidOutCents, long commissionCents,
+      String currency, List<EarningsEntry> entries) {
+    static EarningsView of(TutorEntity.EarningsSummary s) {
+      Earnings e = s.earnings();
+      Instant now = s.asOf();
+      List<EarningsEntry> entries = e.latest(Wallet.MAX_ENTRIES).stream()
+          .map(c -> new EarningsEntry(c.sessionId(), c.grossCents(), c.commissionPercent(), c.commissionCents(), c.netCents(), c.minutes(),
+              c.availableAt().isAfter(now) ? "PENDING" : "AVAILABLE", c.availableAt(), c.at()))
+          .toList();
+      return new EarningsView(s.tutorId(), e.availableCents(now), e.pendingCents(now), e.paidOutCents(), e.commissionCents(),
+          s.currency(), entries);
     }
   }
 }

@@ -4,6 +4,7 @@ import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.PaymentProvider;
 import io.tutormesh.engine.money.Wallet;
 import io.tutormesh.engine.student.StudentEntity;
+import io.tutormesh.engine.tutor.TutorEntity;
 import io.tutormesh.gateway.auth.Principal;
 import io.tutormesh.gateway.auth.Role;
 import io.tutormesh.gateway.http.ApiContext;
@@ -22,7 +23,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * `GET /v1/credit-packs` and `GET /v1/plans` (every valid token), a student's
  * `GET /v1/students/{id}/wallet` and `POST /v1/students/{id}/wallet/top-ups` (that student and
- * admins). A top-up answers 201 when paid, 402 when the provider declined, 502 when it failed;
+ * admins), a tutor's `GET /v1/tutors/{id}/earnings` (that tutor and admins). A top-up answers 201 when paid, 402 when the provider declined, 502 when it failed;
  * the same Idempotency-Key and body again answer the same, and move no money.
  */
 public final class MoneyRoutes extends ApiDirectives {
@@ -46,7 +47,18 @@ public final class MoneyRoutes extends ApiDirectives {
             () -> complete(Json.response(200, MoneyDtos.Plans.of(money))))))),
         pathPrefix("students", () -> pathPrefix(PathMatchers.segment(), id -> pathPrefix("wallet", () -> concat(
             pathEnd(() -> wallet(id)),
-            path("top-ups", () -> topUps(id)))))));
+            path("top-ups", () -> topUps(id)))))),
+        pathPrefix("tutors", () -> pathPrefix(PathMatchers.segment(), id -> path("earnings", () -> earnings(id)))));
+  }
+
+  private Route earnings(String id) {
+    return endpoint("/v1/tutors/{id}/earnings", () -> authenticated(who -> validId("id", id, () -> authorize(
+        who.mayReadPrivateOf(Role.TUTOR, id), "earnings are for their tutor and admins only",
+        () -> get(() -> reply(200, tutor(id).askWithStatus(TutorEntity.GetEarnings::new, askTimeout), MoneyDtos.EarningsView::of))))));
+  }
+
+  private EntityRef<TutorEntity.Command> tutor(String id) {
+    return sharding.entityRefFor(TutorEntity.ENTITY_KEY, id);
   }
 
   private Route wallet(String id) {

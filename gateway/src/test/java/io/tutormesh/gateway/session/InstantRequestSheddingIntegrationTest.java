@@ -13,6 +13,7 @@ import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.gateway.Node;
 import io.tutormesh.gateway.testing.Api;
+import io.tutormesh.gateway.testing.Funding;
 import io.tutormesh.gateway.testing.Api.Reply;
 import io.tutormesh.gateway.testing.TestNodes;
 import java.time.Duration;
@@ -64,6 +65,7 @@ class InstantRequestSheddingIntegrationTest {
     String token = api.token(studentId, "student");
     Reply created = api.put("/v1/students/" + studentId, token, studentJson("Blaise"));
     assertThat(created.status()).as(created.body()).isEqualTo(200);
+    Funding.fund(api, studentId, token);
     return token;
   }
 

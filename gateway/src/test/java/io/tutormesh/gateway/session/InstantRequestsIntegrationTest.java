@@ -15,6 +15,7 @@ import io.tutormesh.engine.tutor.TutorEntity;
 import io.tutormesh.gateway.Node;
 import io.tutormesh.gateway.availability.TutorPresence;
 import io.tutormesh.gateway.testing.Api;
+import io.tutormesh.gateway.testing.Funding;
 import io.tutormesh.gateway.testing.Api.Reply;
 import io.tutormesh.gateway.testing.TestNodes;
 import java.net.URI;
@@ -55,6 +56,7 @@ class InstantRequestsIntegrationTest {
     String token = api.token(id, "student");
     Reply created = api.put("/v1/students/" + id, token, studentJson("Blaise"));
     assertThat(created.status()).as(created.body()).isEqualTo(200);
+    Funding.fund(api, id, token);
     return token;
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tutormesh.gateway.Node;
 import io.tutormesh.gateway.testing.Api;
+import io.tutormesh.gateway.testing.Funding;
 import io.tutormesh.gateway.testing.Api.Reply;
 import io.tutormesh.gateway.testing.WsClient;
 import java.time.Duration;
@@ -61,6 +62,7 @@ final class Rooms {
     String studentId = unique("student");
     String studentToken = api.token(studentId, "student");
     assertThat(api.put("/v1/students/" + studentId, studentToken, Fixtures.studentJson("Sam")).status()).isEqualTo(200);
+    Funding.fund(api, studentId, studentToken);
     Reply requested = api.post("/v1/instant-requests", studentToken, Fixtures.instantJson("chemistry", "high", language, 5000, 60));
     assertThat(requested.status()).as(requested.body()).isEqualTo(202);
     String sessionId = requested.json().get("sessionId").asText();

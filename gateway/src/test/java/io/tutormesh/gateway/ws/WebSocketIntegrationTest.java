@@ -8,6 +8,7 @@ import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.gateway.Node;
 import io.tutormesh.gateway.testing.Api;
+import io.tutormesh.gateway.testing.Funding;
 import io.tutormesh.gateway.testing.TestNodes;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -89,8 +90,10 @@ class WebSocketIntegrationTest {
     String body = """
         {"displayName":"Blaise","level":"high","languages":["%s"],"timezone":"Europe/Paris"}
         """.formatted(language);
-    Api.Reply reply = api.put("/v1/students/" + id, api.token(id, "student"), body);
+    String token = api.token(id, "student");
+    Api.Reply reply = api.put("/v1/students/" + id, token, body);
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    Funding.fund(api, id, token);
     return id;
   }
 

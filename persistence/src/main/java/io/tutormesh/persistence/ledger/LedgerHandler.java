@@ -2,6 +2,7 @@ package io.tutormesh.persistence.ledger;
 
 import io.tutormesh.engine.ledger.Postings;
 import io.tutormesh.engine.student.StudentEntity;
+import io.tutormesh.engine.tutor.TutorEntity;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -9,7 +10,8 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 
 /**
- * Turns the students' money events into ledger postings ({@link Postings}). At least once: an
+ * Turns the students' money events (top-ups, escrows, settlements) and, in {@link Tutors}, the
+ * tutors' (session credits) into ledger postings ({@link Postings}). At least once: an
  * event may come again after a restart, and writes the same rows again.
  */
 public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Event>> {
@@ -41,6 +43,37 @@ public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Eve
               settled.at()),
           source));
     }
+    String source = envelope.persistenceId() + "#" + envelope.sequenceNr();
+    if (event instanceof StudentEntity.InstantRequestClosed closed && closed.movesMoney()) {
+      return post(Postings.escrowed(closed.studentId(), closed.sessionId(), closed.holdCents(), closed.at()), source);
+    }
+    if (event instanceof StudentEntity.SessionCharged charged) {
+      return post(Postings.charged(charged.studentId(), charged.sessionId(), charged.refundedCents(), charged.at()), source);
+    }
     return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  private CompletionStage<Done> post(java.util.List<Postings.Posting> postings, String source) {
+    return postings.isEmpty() ? CompletableFuture.completedFuture(Done.getInstance()) : repository.post(postings, source);
+  }
+
+  /** The tutors' money events: a session's credit moves the captured money out of its escrow. */
+  public static final class Tutors extends Handler<EventEnvelope<TutorEntity.Event>> {
+    private final LedgerRepository repository;
+
+    public Tutors(LedgerRepository repository) {
+      this.repository = repository;
+    }
+
+    @Override
+    public CompletionStage<Done> process(EventEnvelope<TutorEntity.Event> envelope) {
+      if (envelope.event() instanceof TutorEntity.EarningsCredited credited) {
+        String source = envelope.persistenceId() + "#" + envelope.sequenceNr();
+        var postings = Postings.credited(
+            credited.tutorId(), credited.sessionId(), credited.credit().netCents(), credited.credit().commissionCents(), credited.at());
+        return postings.isEmpty() ? CompletableFuture.completedFuture(Done.getInstance()) : repository.post(postings, source);
+      }
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
   }
 }

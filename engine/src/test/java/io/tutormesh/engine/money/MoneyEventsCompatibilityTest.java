@@ -1,0 +1,77 @@
+package io.tutormesh.engine.money;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tutormesh.engine.TestSupport;
+import io.tutormesh.engine.common.CborSerializable;
+import io.tutormesh.engine.matching.InstantRequest;
+import io.tutormesh.engine.session.SessionEntity;
+import io.tutormesh.engine.student.StudentEntity;
+import io.tutormesh.engine.tutor.TutorEntity;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Events and snapshots written before the money fields existed still read: each value is written
+ * as Jackson CBOR without its new fields (as the journal holds it) and read back through Pekko's
+ * serializer as "nothing held".
+ */
+class MoneyEventsCompatibilityTest {
+
+  private static final Instant AT = Instant.parse("2026-11-28T10:00:00Z");
+  private static final InstantRequest REQUEST = new InstantRequest("math", "high", "fr", 5000, 60);
+
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create(TestSupport.testKitConfig());
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  static Stream<Arguments> olderValues() {
+    return Stream.of(
+        Arguments.of(new StudentEntity.InstantRequestOpened("s1", "sess-1", REQUEST, AT), List.of("holdCents")),
+        Arguments.of(new StudentEntity.InstantRequestClosed("s1", "sess-1", AT), List.of("hold", "holdCents")),
+        Arguments.of(new SessionEntity.InstantRequested("sess-1", "s1", REQUEST, "EUR", AT), List.of("holdCents")),
+        Arguments.of(new SessionEntity.TutorMatched("sess-1", "ada", "o1", 4000, AT), List.of("escrowCents")),
+        Arguments.of(new SessionEntity.SessionCompleted("sess-1", "s1", AT), List.of("releasedCents")),
+        Arguments.of(new Wallet(250, Map.of("sess-1", 5000L), Map.of(), List.of()), List.of("escrowed", "charged")),
+        Arguments.of(new TutorEntity.Registered(TestSupport.validTutor(), TutorEntity.Rating.NONE, AT, AT), List.of("earnings")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("olderValues")
+  void readsWithoutItsNewFields(CborSerializable value, List<String> newFields) throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-cbor", Optional.empty());
+    ObjectNode tree = cbor.valueToTree(value);
+    newFields.forEach(field -> assertThat(tree.has(field)).as(field).isTrue());
+    tree.remove(newFields);
+    byte[] older = cbor.writeValueAsBytes(tree);
+
+    var serializer = serialization.findSerializerFor(value);
+    Object read = serialization.deserialize(older, serializer.identifier(), Serializers.manifestFor(serializer, value)).get();
+
+    assertThat(read).isEqualTo(value);
+  }
+}
