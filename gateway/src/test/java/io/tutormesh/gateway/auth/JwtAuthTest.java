@@ -8,15 +8,14 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.tutormesh.engine.TestSupport;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class JwtAuthTest {
@@ -34,23 +33,7 @@ class JwtAuthTest {
 
   @Test
   void aVerifiedTokenStillExpiresAndTheCacheNeverAcceptsWhatTheFullCheckRefuses() throws Exception {
-    AtomicReference<Instant> now = new AtomicReference<>(NOW);
-    Clock clock = new Clock() {
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-    };
+    TestSupport.TestClock clock = new TestSupport.TestClock(NOW);
     JwtAuth cached = new JwtAuth(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30), clock);
     String token = cached.issue("s1", Role.STUDENT, Duration.ofMinutes(5));
     assertThat(cached.verify(token)).isEqualTo(new Principal("s1", Role.STUDENT));
@@ -60,9 +43,9 @@ class JwtAuthTest {
     String tampered = token.substring(0, inSignature) + (token.charAt(inSignature) == 'A' ? 'B' : 'A') + token.substring(inSignature + 1);
     assertThatThrownBy(() -> cached.verify(tampered)).isInstanceOf(AuthException.class).hasMessageContaining("signature");
 
-    now.set(NOW.plus(Duration.ofMinutes(5)).plusSeconds(29));
+    clock.advance(Duration.ofMinutes(5).plusSeconds(29));
     assertThat(cached.verify(token).userId()).isEqualTo("s1");
-    now.set(NOW.plus(Duration.ofMinutes(5)).plusSeconds(31));
+    clock.advance(Duration.ofSeconds(2));
     assertThatThrownBy(() -> cached.verify(token)).isInstanceOf(AuthException.class).hasMessageContaining("expired");
   }
 
