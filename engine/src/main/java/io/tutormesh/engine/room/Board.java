@@ -63,6 +63,16 @@ public final class Board {
     }
   }
 
+  /**
+   * Makes this the board taken with {@link #items()} and {@link #seq()} (a snapshot): the items
+   * keep their order, and undo works on them as before.
+   */
+  public void restore(long seq, List<Item> items) {
+    clear();
+    this.seq = seq;
+    items.forEach(this::put);
+  }
+
   /** The seq of the last op applied, 0 before any. */
   public long seq() {
     return seq;

@@ -12,11 +12,18 @@ public record RoomSettings(
     long maxBoardBytes,
     int pageEntries,
     int pageBytes,
-    int transcriptMaxLimit) {
+    int transcriptMaxLimit,
+    int maxChatEntries,
+    int snapshotEvery,
+    String readJournal) {
 
   public RoomSettings {
-    if (chatMaxChars < 1 || boardReplayLimit < 0 || maxBoardBytes < 1 || pageEntries < 1 || pageBytes < 1024 || transcriptMaxLimit < 1) {
+    if (chatMaxChars < 1 || boardReplayLimit < 0 || maxBoardBytes < 1 || pageEntries < 1 || pageBytes < 1024 || transcriptMaxLimit < 1
+        || maxChatEntries < 1 || snapshotEvery < 1) {
       throw new IllegalArgumentException("tutormesh.room: limits must be positive (page-bytes at least 1024)");
+    }
+    if (readJournal == null || readJournal.isBlank()) {
+      throw new IllegalArgumentException("tutormesh.room.read-journal: the read journal plugin's config path is required");
     }
   }
 
@@ -32,18 +39,33 @@ public record RoomSettings(
         r.getBytes("max-board-bytes"),
         r.getInt("page-entries"),
         r.getInt("page-bytes"),
-        r.getInt("transcript-max-limit"));
+        r.getInt("transcript-max-limit"),
+        r.getInt("max-chat-entries"),
+        r.getInt("snapshot-every"),
+        r.getString("read-journal"));
   }
 
   public RoomSettings withAbandonTimeout(Duration timeout) {
-    return new RoomSettings(chatMaxChars, masker, timeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit);
+    return new RoomSettings(chatMaxChars, masker, timeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal);
   }
 
   public RoomSettings withBoardReplayLimit(int limit) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, limit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, limit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal);
   }
 
   public RoomSettings withMaxBoardBytes(long bytes) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, bytes, pageEntries, pageBytes, transcriptMaxLimit);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, bytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal);
+  }
+
+  public RoomSettings withMaxChatEntries(int entries) {
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, entries, snapshotEvery, readJournal);
+  }
+
+  public RoomSettings withSnapshotEvery(int events) {
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, events, readJournal);
+  }
+
+  public RoomSettings withReadJournal(String pluginId) {
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, pluginId);
   }
 }

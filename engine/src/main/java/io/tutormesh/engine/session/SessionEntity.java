@@ -1,5 +1,7 @@
 package io.tutormesh.engine.session;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.tutormesh.engine.common.CborSerializable;
 import io.tutormesh.engine.common.Money;
 import io.tutormesh.engine.common.Rejection;
@@ -44,12 +46,14 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
@@ -64,9 +68,16 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * event before it goes out (one {@code seq} per session), answers resumes and transcripts from
  * its {@link Room}, relays WebRTC signalling between the two participants without storing it,
  * goes LIVE when both have joined and COMPLETED when one of them ends it (or when the room stays
- * empty for {@code tutormesh.room.abandon-timeout}). The room is part of the state and is rebuilt
- * by replaying the events; a session takes no snapshots, since a snapshot would hold the whole
- * lesson each time (a long lesson recovers in one read of its events instead).
+ * empty for {@code tutormesh.room.abandon-timeout}).
+ *
+ * <p>The room is part of the state, and bounded: it keeps the board, every chat message (at most
+ * {@code tutormesh.room.max-chat-entries}, then "chat-full") and only the last
+ * {@code board-replay-limit} whiteboard ops, since a resume further behind gets the board instead
+ * of the ops. So the session is snapshotted every {@code tutormesh.room.snapshot-every} events
+ * (the last 2 kept; events are never deleted): a long lesson recovers from its last snapshot and
+ * the events after it, not from all of its events. The {@link Room} is mutable and snapshots are
+ * serialized off the actor, so the snapshot adapter copies it ({@link Room.Snapshot}) in the actor.
+ * A transcript reaching back past the kept ops reads them from the journal ({@link RoomJournal}).
  *
  * <p>Money: the student's wallet holds the request's maximum (placed by the StudentEntity); at
  * MATCHED the session's escrow is the tutor's rate × duration (never more than the hold); at
@@ -411,8 +422,8 @@ public final class SessionEntity
       return userId.equals(info().studentId()) || userId.equals(tutorId());
     }
 
-    default InRoom posted(RoomEntry entry) {
-      room().append(entry);
+    default InRoom posted(RoomEntry entry, int keepOps) {
+      room().append(entry, keepOps);
       return this;
     }
   }
@@ -1139,11 +1150,15 @@ public final class SessionEntity
     if (text.codePointCount(0, text.length()) > roomSettings.chatMaxChars()) {
       return refuse(command.replyTo(), new Refused("too-long", "text: at most " + roomSettings.chatMaxChars() + " characters"));
     }
+    if (state.room().chatCount() >= roomSettings.maxChatEntries()) {
+      return refuse(command.replyTo(), new Refused("chat-full", "this lesson's chat is full (" + roomSettings.maxChatEntries() + " messages)"));
+    }
     long seq = state.room().seq() + 1;
     String masked = roomSettings.masker().mask(text);
+    ChatPosted posted = new ChatPosted(sessionId, seq, command.userId(), masked, command.clientId(), clock.instant());
     return Effect()
-        .persist(new ChatPosted(sessionId, seq, command.userId(), masked, command.clientId(), clock.instant()))
-        .thenRun(s -> fanOut(((InRoom) s).room(), seq, command.replyTo()))
+        .persist(posted)
+        .thenRun(s -> fanOut(entryOf(posted), command.replyTo()))
         .thenNoReply();
   }
 
@@ -1162,9 +1177,10 @@ public final class SessionEntity
       return refuse(command.replyTo(), new Refused("board-full", "the board is full (" + roomSettings.maxBoardBytes() + " bytes): erase or clear something first"));
     }
     long seq = state.room().seq() + 1;
+    BoardOpPosted posted = new BoardOpPosted(sessionId, seq, command.userId(), command.op(), command.clientId(), clock.instant());
     return Effect()
-        .persist(new BoardOpPosted(sessionId, seq, command.userId(), command.op(), command.clientId(), clock.instant()))
-        .thenRun(s -> fanOut(((InRoom) s).room(), seq, command.replyTo()))
+        .persist(posted)
+        .thenRun(s -> fanOut(entryOf(posted), command.replyTo()))
         .thenNoReply();
   }
 
@@ -1179,8 +1195,8 @@ public final class SessionEntity
   }
 
   /** The stored entry goes to every room socket; the sender gets it even if it is not subscribed. */
-  private void fanOut(Room room, long seq, ActorRef<Notification> sender) {
-    Posted posted = new Posted(room.after(seq - 1, 1).get(0), false);
+  private void fanOut(RoomEntry entry, ActorRef<Notification> sender) {
+    Posted posted = new Posted(entry, false);
     boolean senderSubscribed = false;
     for (Subscriber subscriber : subscribers.values()) {
       subscriber.ref().tell(posted);
@@ -1207,6 +1223,8 @@ public final class SessionEntity
   /**
    * Everything after {@code afterSeq}, in pages, in order. When that holds more whiteboard ops than
    * {@code board-replay-limit}, the board as it is now replaces them: board pages, then the chat.
+   * The room keeps only the last {@code board-replay-limit} ops, so a resume from before an op it
+   * dropped always takes the board (even if the limit was raised since and fewer ops follow).
    */
   private ReplyEffect<Event, State> resume(State state, Resume command) {
     Room room = roomOf(state);
@@ -1219,7 +1237,7 @@ public final class SessionEntity
       return Effect().noReply();
     }
     List<RoomEntry> entries;
-    if (room.boardOpsAfter(command.afterSeq()) > roomSettings.boardReplayLimit()) {
+    if (!room.keepsEverythingAfter(command.afterSeq()) || room.boardOpsAfter(command.afterSeq()) > roomSettings.boardReplayLimit()) {
       List<List<Board.Item>> boardPages = Pages.cut(room.board().items(), item -> 64 + io.tutormesh.engine.room.BoardOps.weight(item.op()), roomSettings.pageEntries(), roomSettings.pageBytes());
       for (int i = 0; i < boardPages.size(); i++) {
         command.replyTo().tell(new BoardPage(upTo, boardPages.get(i), i == boardPages.size() - 1));
@@ -1245,9 +1263,31 @@ public final class SessionEntity
       return Effect().reply(command.replyTo(), StatusReply.success(new Transcript(sessionId, List.of(), 0)));
     }
     int limit = Math.max(1, Math.min(command.limit(), roomSettings.transcriptMaxLimit()));
-    List<List<RoomEntry>> pages = Pages.cut(room.after(command.afterSeq(), limit), RoomEntry::weight, limit, roomSettings.pageBytes());
-    List<RoomEntry> page = pages.isEmpty() ? List.of() : pages.get(0);
-    return Effect().reply(command.replyTo(), StatusReply.success(new Transcript(sessionId, page, room.seq())));
+    long lastSeq = room.seq();
+    if (!room.keepsEverythingAfter(command.afterSeq())) {
+      // Older ops than the room keeps: the whole page comes from the journal, off the actor.
+      RoomJournal.entriesAfter(context.getSystem(), roomSettings.readJournal(), persistenceId().id(), command.afterSeq(), lastSeq, limit)
+          .whenComplete((entries, error) -> command.replyTo().tell(transcriptPage(entries, error, limit, lastSeq)));
+      return Effect().noReply();
+    }
+    return Effect().reply(command.replyTo(), transcriptPage(room.after(command.afterSeq(), limit), null, limit, lastSeq));
+  }
+
+  /** The first page (by {@code page-bytes}) of the entries read, or why they could not be read. */
+  private StatusReply<Transcript> transcriptPage(List<RoomEntry> entries, Throwable error, int limit, long lastSeq) {
+    if (error != null) {
+      return StatusReply.error(Rejection.unavailable("the transcript could not be read now; retry").toMessage());
+    }
+    List<List<RoomEntry>> pages = Pages.cut(entries, RoomEntry::weight, limit, roomSettings.pageBytes());
+    return StatusReply.success(new Transcript(sessionId, pages.isEmpty() ? List.of() : pages.get(0), lastSeq));
+  }
+
+  static RoomEntry entryOf(ChatPosted e) {
+    return RoomEntry.chat(e.seq(), e.from(), e.at(), e.text(), e.clientId());
+  }
+
+  static RoomEntry entryOf(BoardOpPosted e) {
+    return RoomEntry.wb(e.seq(), e.from(), e.at(), e.op(), e.clientId());
   }
 
   private ReplyEffect<Event, State> end(Live state, End command) {
@@ -1414,6 +1454,53 @@ public final class SessionEntity
     return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::recovered).build();
   }
 
+  /**
+   * Snapshots bound a long lesson's recovery (its room is bounded, see the class comment). Events
+   * are kept: the transcript reads the ops the room no longer holds from them.
+   */
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(roomSettings.snapshotEvery(), 2);
+  }
+
+  /**
+   * What a snapshot stores: the state, whose {@link Room} serializes as nothing, and an immutable
+   * copy of the room taken in the actor (the store serializes on its own threads while the room
+   * goes on changing); null for a state without a room. Every {@link State} type must be listed.
+   */
+  public record SessionSnapshot(
+      @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+      @JsonSubTypes({
+        @JsonSubTypes.Type(value = Empty.class, name = "empty"),
+        @JsonSubTypes.Type(value = Matching.class, name = "matching"),
+        @JsonSubTypes.Type(value = Matched.class, name = "matched"),
+        @JsonSubTypes.Type(value = Live.class, name = "live"),
+        @JsonSubTypes.Type(value = Ended.class, name = "ended")
+      })
+      State state,
+      Room.Snapshot room) implements CborSerializable {}
+
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State state) {
+        Room room = roomOf(state);
+        return new SessionSnapshot(state, room == null ? null : room.snapshot());
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        SessionSnapshot snapshot = (SessionSnapshot) from;
+        Room room = roomOf(snapshot.state());
+        if (room != null && snapshot.room() != null) {
+          room.restore(snapshot.room());
+        }
+        return snapshot.state();
+      }
+    };
+  }
+
   private void recovered(State state) {
     if (state instanceof Ended ended) {
       settleOrPassivate(ended);
@@ -1504,8 +1591,8 @@ public final class SessionEntity
     builder.forStateType(Live.class).onEvent(SessionCompleted.class, Live::completed);
     builder.forStateType(Ended.class).onEvent(EscrowSettled.class, Ended::settledBy);
     builder.forStateType(InRoom.class)
-        .onEvent(ChatPosted.class, (state, e) -> state.posted(RoomEntry.chat(e.seq(), e.from(), e.at(), e.text(), e.clientId())))
-        .onEvent(BoardOpPosted.class, (state, e) -> state.posted(RoomEntry.wb(e.seq(), e.from(), e.at(), e.op(), e.clientId())))
+        .onEvent(ChatPosted.class, (state, e) -> state.posted(entryOf(e), roomSettings.boardReplayLimit()))
+        .onEvent(BoardOpPosted.class, (state, e) -> state.posted(entryOf(e), roomSettings.boardReplayLimit()))
         .onEvent(ParticipantJoined.class, (state, e) -> state);
     return builder.build();
   }

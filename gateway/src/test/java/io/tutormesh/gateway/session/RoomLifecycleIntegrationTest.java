@@ -12,17 +12,20 @@ import io.tutormesh.gateway.Node;
 import io.tutormesh.gateway.session.Rooms.Room;
 import io.tutormesh.gateway.testing.TestNodes;
 import io.tutormesh.gateway.testing.WsClient;
+import io.tutormesh.persistence.testing.SharedCassandra;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.Test;
 
 /**
- * The room across the node's life: a restart of the ActorSystem (nothing acknowledged is lost),
- * rooms nobody is in, and a client that stops reading. Each test runs its own node, configured
+ * The room across the node's life: a restart of the ActorSystem (nothing acknowledged is lost; a
+ * long lesson comes back from its last snapshot), rooms nobody is in, and a client that stops
+ * reading. Each test runs its own node, configured
  * for what it shows.
  */
 class RoomLifecycleIntegrationTest {
@@ -60,6 +63,89 @@ class RoomLifecycleIntegrationTest {
     } finally {
       second.stop();
     }
+  }
+
+  @Test
+  void aLongLessonRecoversFromItsLastSnapshotAfterARestart() throws Exception {
+    int entries = 2000;
+    int snapshotEvery = 100;
+    Map<String, Object> settings = Map.of(
+        "tutormesh.room.snapshot-every", snapshotEvery,
+        "tutormesh.room.board-replay-limit", 50,
+        "tutormesh.ws.rate.frames-per-second", "10000",
+        "tutormesh.ws.rate.burst", "10000");
+    Node first = TestNodes.start(settings);
+    Room room;
+    try {
+      Rooms rooms = new Rooms(first);
+      room = rooms.matched();
+      WsClient[] sockets = rooms.live(room);
+      // Every 5th entry a chat message, the others strokes, each with an id of its own.
+      for (int batch = 0; batch < entries / 100; batch++) {
+        for (int i = batch * 100 + 1; i <= batch * 100 + 100; i++) {
+          sockets[0].send(i % 5 == 0 ? chat("line " + i, "c" + i) : stroke("s" + i, i % 1000));
+        }
+        assertThat(seqs(sockets[0].awaitInOrder(ENTRY, 100)).get(99)).isEqualTo(batch * 100 + 100L);
+      }
+      String sessionId = room.sessionId();
+      awaitTrue(() -> lastSnapshot(sessionId) > entries - snapshotEvery, "a snapshot of the last events");
+      Rooms.close(room, sockets);
+    } finally {
+      first.stop();
+    }
+
+    Node second = TestNodes.start(settings);
+    try {
+      Rooms rooms = new Rooms(second);
+      WsClient tutor = rooms.join(room, room.tutorToken());
+      assertThat(tutor.await("status").get("status").asText()).isEqualTo("LIVE");
+
+      // From the start: the board (1,600 strokes), then the 400 chat messages, nothing missing.
+      tutor.send("{\"type\":\"resume\",\"afterSeq\":0}");
+      JsonNode board = tutor.await("board");
+      assertThat(board.get("seq").asLong()).isEqualTo(entries);
+      assertThat(board.get("items")).hasSize(entries * 4 / 5);
+      assertThat(board.get("items").get(0).get("id").asText()).isEqualTo("s1");
+      java.util.List<JsonNode> chat = tutor.awaitInOrder(ENTRY, entries / 5);
+      assertThat(seqs(chat)).containsExactlyElementsOf(LongStream.rangeClosed(1, entries / 5).map(i -> i * 5).boxed().toList());
+      assertThat(chat).allMatch(f -> f.get("type").asText().equals("chat"));
+
+      // From a recent seq: the entries one by one, from the room the snapshot and its tail rebuilt.
+      tutor.send("{\"type\":\"resume\",\"afterSeq\":" + (entries - 20) + "}");
+      java.util.List<JsonNode> tail = tutor.awaitInOrder(ENTRY, 20);
+      assertThat(seqs(tail)).containsExactlyElementsOf(LongStream.rangeClosed(entries - 19, entries).boxed().toList());
+      assertThat(tail.get(19).get("text").asText()).isEqualTo("line " + entries);
+      assertThat(tutor.poll("board", java.time.Duration.ZERO)).isNull();
+
+      // The transcript still has every entry, the ops the room no longer keeps read from the journal.
+      java.util.List<Long> transcript = new java.util.ArrayList<>();
+      String query = "?afterSeq=0&limit=1000";
+      JsonNode page;
+      do {
+        page = rooms.transcript(room, room.studentToken(), query);
+        page.get("events").forEach(e -> transcript.add(e.get("seq").asLong()));
+        query = "?afterSeq=" + page.path("nextAfterSeq").asLong() + "&limit=1000";
+      } while (page.hasNonNull("nextAfterSeq"));
+      assertThat(transcript).containsExactlyElementsOf(LongStream.rangeClosed(1, entries).boxed().toList());
+      JsonNode firstPage = rooms.transcript(room, room.studentToken(), "?afterSeq=0&limit=2");
+      assertThat(firstPage.get("events").get(0).get("op").get("id").asText()).isEqualTo("s1");
+      assertThat(firstPage.get("lastSeq").asLong()).isEqualTo(entries);
+
+      tutor.send(chat("after the restart", "a1"));
+      assertThat(tutor.awaitInOrder(ENTRY, 1).get(0).get("seq").asLong()).isEqualTo(entries + 1);
+      tutor.close();
+    } finally {
+      second.stop();
+    }
+  }
+
+  /** The journal sequence number of the session's newest snapshot in Cassandra, 0 if none. */
+  private static long lastSnapshot(String sessionId) {
+    SharedCassandra cassandra = SharedCassandra.get();
+    var row = cassandra.session()
+        .execute("SELECT sequence_nr FROM " + cassandra.keyspace() + ".snapshots WHERE persistence_id = ? LIMIT 1", "Session|" + sessionId)
+        .one();
+    return row == null ? 0 : row.getLong("sequence_nr");
   }
 
   @Test
