@@ -19,6 +19,9 @@ import io.tutormesh.persistence.EmbeddedCassandra;
 import io.tutormesh.persistence.ledger.CassandraLedgerRepository;
 import io.tutormesh.persistence.ledger.LedgerCheck;
 import io.tutormesh.persistence.ledger.LedgerProjection;
+import io.tutormesh.persistence.kpis.CassandraKpiRepository;
+import io.tutormesh.persistence.kpis.KpiProjection;
+import io.tutormesh.gateway.money.FinanceMetrics;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -106,6 +109,7 @@ public final class Node {
       Engine.init(system, matchingMetrics, PaymentGuard.ALWAYS_YES, provider);
       CassandraLedgerRepository ledger = CassandraLedgerRepository.create(system, keyspace);
       LedgerProjection.init(system, ledger);
+      KpiProjection.init(system, CassandraKpiRepository.create(system, keyspace), new FinanceMetrics(metrics.registry()));
 
       ApiContext context =
           new ApiContext(

@@ -16,18 +16,20 @@ class CassandraSchemaTest {
 
     assertThat(statements.get(0)).isEqualTo("CREATE KEYSPACE IF NOT EXISTS shop WITH replication"
         + " = {'class':'SimpleStrategy','replication_factor':1}");
-    assertThat(statements).hasSize(1 + 6 + 1 + 2 + 2 + 1 + 2)
+    assertThat(statements).hasSize(1 + 6 + 1 + 2 + 2 + 1 + 2 + 2)
         .allSatisfy(cql -> assertThat(cql).contains("IF NOT EXISTS shop").doesNotContain("${"));
-    assertThat(statements.get(statements.size() - 6))
+    assertThat(statements.get(statements.size() - 8))
         .startsWith("CREATE TABLE IF NOT EXISTS shop.projection_management");
-    assertThat(statements.subList(statements.size() - 5, statements.size()))
+    assertThat(statements.subList(statements.size() - 7, statements.size()))
         .extracting(cql -> cql.lines().findFirst().orElse(""))
         .containsExactly(
             "CREATE TABLE IF NOT EXISTS shop.session_documents (",
             "CREATE TABLE IF NOT EXISTS shop.document_chunks (",
             "CREATE TABLE IF NOT EXISTS shop.sandbox_payments (",
             "CREATE TABLE IF NOT EXISTS shop.ledger_lines (",
-            "CREATE TABLE IF NOT EXISTS shop.ledger_top_ups (");
+            "CREATE TABLE IF NOT EXISTS shop.ledger_top_ups (",
+            "CREATE TABLE IF NOT EXISTS shop.kpi_sessions (",
+            "CREATE TABLE IF NOT EXISTS shop.kpi_money (");
   }
 
   @Test

@@ -33,6 +33,9 @@ public final class Postings {
   /** The platform's commission on sessions. */
   public static final String PLATFORM_COMMISSION = "platform:commission";
 
+  /** What subscribers paid for their plans (charged by the provider, never through a wallet). */
+  public static final String PLATFORM_PLANS = "platform:plans";
+
   public static final String LEG_ESCROW = "escrow";
   public static final String LEG_REFUND = "refund";
   public static final String LEG_NET = "net";
@@ -160,5 +163,17 @@ public final class Postings {
       postings.add(new Posting(transfer, LEG_COMMISSION, escrow(sessionId), PLATFORM_COMMISSION, commissionCents, at));
     }
     return List.copyOf(postings);
+  }
+
+  /**
+   * A plan's period was paid: the price came in through the provider ({@code provider:clearing})
+   * and is the platform's plan revenue; the wallet is not touched. Anything but a success moves
+   * nothing. The transfer id is the provider's idempotency key of that charge.
+   */
+  public static List<Posting> planCharged(String chargeKey, long amountCents, ProviderResult result, Instant at) {
+    if (!result.isSucceeded() || amountCents <= 0) {
+      return List.of();
+    }
+    return List.of(new Posting(chargeKey, LEG_PRICE, PROVIDER_CLEARING, PLATFORM_PLANS, amountCents, at));
   }
 }

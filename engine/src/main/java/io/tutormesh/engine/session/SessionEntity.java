@@ -477,7 +477,18 @@ public final class SessionEntity
     }
 
     Ended settledBy(EscrowSettled e) {
-      return new Ended(info, status, tutorId, rateCents, timeline, room, escrow, true);
+      return new Ended(info, status, tutorId, rateCents, timeline, room, capturedAs(escrow, e.capturedCents()), true);
+    }
+
+    /**
+     * A released escrow as the student's settlement captured it: less than the price when the
+     * student's plan took its discount off (the refund grows by as much).
+     */
+    private static Escrow capturedAs(Escrow escrow, long capturedCents) {
+      if (escrow.status() != EscrowStatus.RELEASED || capturedCents >= escrow.releasedCents() || capturedCents < 0) {
+        return escrow;
+      }
+      return new Escrow(escrow.status(), escrow.heldCents(), capturedCents, escrow.heldCents() - capturedCents);
     }
 
     /** Started minutes of the lesson (0 if it never went live): what counts as teaching time. */
@@ -1598,12 +1609,18 @@ public final class SessionEntity
   }
 
   /**
-   * Nothing is tagged: events-by-tag writes a tagged event a second time, and a session writes
-   * several events per match and one per room message. Its money is posted to the ledger from the
-   * events of the entities that own it (the student's escrow and settlement, the tutor's credit).
+   * Only what the KPI projection reads is tagged: at most two events per session (matched, ended).
+   * Events-by-tag writes a tagged event a second time, so the dispatch's per-offer events and the
+   * room's chat and board, written far more often, are not. The session's money is posted to the
+   * ledger from the events of the entities that own it (the student's escrow and settlement, the
+   * tutor's credit).
    */
   @Override
   public Set<String> tagsFor(Event event) {
+    if (event instanceof TutorMatched || event instanceof SessionCancelled || event instanceof NoTutorFound
+        || event instanceof SessionCompleted) {
+      return Set.of(tagFor(event.sessionId()));
+    }
     return Set.of();
   }
 

@@ -11,6 +11,7 @@ import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.PaymentProvider;
 import io.tutormesh.engine.money.Pricing;
 import io.tutormesh.engine.money.ProviderResult;
+import io.tutormesh.engine.money.Subscription;
 import io.tutormesh.engine.money.Wallet;
 import io.tutormesh.engine.session.PaymentGuard;
 import io.tutormesh.engine.session.SessionEntity;
@@ -93,6 +94,27 @@ public final class StudentEntity
 
   /** How a student pays: the platform's money settings and the payment provider. */
   public record Payments(MoneySettings settings, PaymentProvider provider, Duration retryInterval) {}
+
+  /**
+   * How plans run: a plan's {@code period-days} each last {@code dayLength} (one day; tests make
+   * it seconds), and a subscription whose renewal was refused is PAST_DUE for {@code grace}, then
+   * lapses ({@code tutormesh.money.subscriptions}).
+   */
+  public record PlanTimes(Duration dayLength, Duration grace) {
+    public static final PlanTimes DEFAULT = new PlanTimes(Duration.ofDays(1), Duration.ofDays(3));
+
+    public static PlanTimes fromConfig(com.typesafe.config.Config config) {
+      com.typesafe.config.Config c = config.getConfig("tutormesh.money.subscriptions");
+      return new PlanTimes(c.getDuration("day-length"), c.getDuration("grace"));
+    }
+
+    public Duration periodOf(MoneySettings.Plan plan) {
+      return dayLength.multipliedBy(plan.periodDays());
+    }
+  }
+
+  /** A student's plan as the API shows it (null subscription: never subscribed). */
+  public record SubscriptionView(String studentId, Subscription subscription) implements CborSerializable {}
 
   // --- commands ---
 
@@ -180,6 +202,26 @@ public final class StudentEntity
 
   private record ChargeAnswered(String topUpId, ProviderResult result) implements Command {}
 
+  /**
+   * Subscribes to a student plan (its first period is charged now to {@code paymentMethod}); the
+   * reply comes once the provider answered. The same plan while it is active: its view, nothing
+   * charged. Another plan while one is active or being charged: refused (cancel it first).
+   */
+  public record Subscribe(String planId, String paymentMethod, ActorRef<StatusReply<SubscriptionView>> replyTo) implements Command {}
+
+  /** Cancels the plan at the end of the paid period (no refund); a past-due plan ends now. Idempotent. */
+  public record CancelSubscription(ActorRef<StatusReply<SubscriptionView>> replyTo) implements Command {}
+
+  public record GetSubscription(ActorRef<StatusReply<SubscriptionView>> replyTo) implements Command {}
+
+  private record PlanChargeAnswered(String subscriptionId, int period, ProviderResult result) implements Command {}
+
+  private record PlanChargeUnknown(String subscriptionId, int period, String error) implements Command {}
+
+  private record RetryPlanCharge(String subscriptionId, int period) implements Command {}
+
+  private enum PlanTick implements Command { INSTANCE }
+
   private record ChargeUnknown(String topUpId, String error) implements Command {}
 
   // --- events ---
@@ -241,6 +283,28 @@ public final class StudentEntity
   /** The provider's answer to a top-up: credited if it succeeded. */
   public record TopUpSettled(String studentId, String topUpId, ProviderResult result, Instant at) implements Event, LedgerEvent {}
 
+  /**
+   * Period {@code period} of a plan is about to be charged (written before the provider is asked,
+   * so that a crash re-drives it with the same key); period 1 starts the subscription.
+   */
+  public record SubscriptionChargeStarted(
+      String studentId, String subscriptionId, String planId, String paymentMethod, long priceCents, int period, Instant at)
+      implements Event {}
+
+  /**
+   * The provider's answer to a period's charge. Tagged whatever the outcome (the finance KPIs count
+   * payment attempts); only a success moves money (provider → the platform's plan revenue).
+   */
+  public record SubscriptionChargeSettled(
+      String studentId, String subscriptionId, String planId, int period, long amountCents, ProviderResult result, Instant at)
+      implements Event, LedgerEvent {}
+
+  /** The student cancelled: the plan ends when its paid period does. */
+  public record SubscriptionCancelRequested(String studentId, String subscriptionId, Instant at) implements Event {}
+
+  /** The plan is over: CANCELLED (at its period's end) or LAPSED (past due beyond the grace). */
+  public record SubscriptionEnded(String studentId, String subscriptionId, Subscription.Status status, Instant at) implements Event {}
+
   // --- state, one class per lifecycle step ---
 
   public sealed interface State extends CborSerializable permits Unregistered, Registered {}
@@ -263,11 +327,12 @@ public final class StudentEntity
       Instant openInstantAt,
       InstantRequest openInstantRequest,
       String lastInstantSessionId,
-      Wallet wallet)
+      Wallet wallet,
+      Subscription subscription)
       implements State {
 
     public Registered(StudentProfile profile, Instant createdAt, Instant updatedAt) {
-      this(profile, createdAt, updatedAt, null, null, null, null, Wallet.EMPTY);
+      this(profile, createdAt, updatedAt, null, null, null, null, Wallet.EMPTY, null);
     }
 
     public Registered {
@@ -276,7 +341,7 @@ public final class StudentEntity
 
     Registered updated(StudentProfileUpdated event) {
       return new Registered(
-          event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet);
+          event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, subscription);
     }
 
     /**
@@ -292,7 +357,7 @@ public final class StudentEntity
       if (event.holdCents() != null) {
         changed = changed.held(event.sessionId(), event.holdCents(), event.at());
       }
-      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at(), event.request(), event.sessionId(), changed);
+      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at(), event.request(), event.sessionId(), changed, subscription);
     }
 
     Registered closed(InstantRequestClosed event) {
@@ -304,7 +369,7 @@ public final class StudentEntity
       }
       boolean wasOpen = event.sessionId().equals(openInstantSessionId);
       return new Registered(profile, createdAt, updatedAt, wasOpen ? null : openInstantSessionId, wasOpen ? null : openInstantAt,
-          wasOpen ? null : openInstantRequest, lastInstantSessionId, changed);
+          wasOpen ? null : openInstantRequest, lastInstantSessionId, changed, subscription);
     }
 
     Registered charged(SessionCharged event) {
@@ -312,7 +377,11 @@ public final class StudentEntity
     }
 
     Registered withWallet(Wallet changed) {
-      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, changed);
+      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, changed, subscription);
+    }
+
+    Registered withSubscription(Subscription changed) {
+      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, changed);
     }
 
     StudentSummary summary(String studentId) {
@@ -334,7 +403,7 @@ public final class StudentEntity
     ProfileRules rules = ProfileRules.fromConfig(system.settings().config());
     MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, payments, Clock.systemUTC())));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, payments, PlanTimes.fromConfig(system.settings().config()), Clock.systemUTC())));
   }
 
   public static Behavior<Command> create(String studentId, ProfileRules rules, Clock clock) {
@@ -349,8 +418,14 @@ public final class StudentEntity
   /** @param payments null: top-ups are refused (a node always has them; some unit tests do not need them) */
   public static Behavior<Command> create(
       String studentId, ProfileRules rules, MatchingSettings matching, Links links, Payments payments, Clock clock) {
+    return create(studentId, rules, matching, links, payments, PlanTimes.DEFAULT, clock);
+  }
+
+  /** @param planTimes how long a plan's day lasts, and the grace of a past-due plan */
+  public static Behavior<Command> create(
+      String studentId, ProfileRules rules, MatchingSettings matching, Links links, Payments payments, PlanTimes planTimes, Clock clock) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new StudentEntity(studentId, rules, matching, links, payments, clock, context, timers)));
+        timers -> new StudentEntity(studentId, rules, matching, links, payments, planTimes, clock, context, timers)));
   }
 
   /** The tag every event of this student carries. */
@@ -364,11 +439,14 @@ public final class StudentEntity
   private final Duration staleRequestAfter;
   private final Links links;
   private final Payments payments;
+  private final PlanTimes planTimes;
   private final Clock clock;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   /** Who waits for a top-up still being paid: answered when its outcome is written. */
   private final java.util.Map<String, List<ActorRef<StatusReply<TopUpResult>>>> waitingForTopUp = new java.util.HashMap<>();
+  /** Who waits for the first charge of a subscription: answered when its outcome is written. */
+  private final java.util.Map<String, List<ActorRef<StatusReply<SubscriptionView>>>> waitingForPlan = new java.util.HashMap<>();
 
   private StudentEntity(
       String studentId,
@@ -376,6 +454,7 @@ public final class StudentEntity
       MatchingSettings matching,
       Links links,
       Payments payments,
+      PlanTimes planTimes,
       Clock clock,
       ActorContext<Command> context,
       TimerScheduler<Command> timers) {
@@ -388,6 +467,7 @@ public final class StudentEntity
     this.staleRequestAfter = matching == null ? Duration.ZERO : matching.requestTimeout().multipliedBy(2);
     this.links = links;
     this.payments = payments;
+    this.planTimes = planTimes;
     this.clock = clock;
     this.context = context;
     this.timers = timers;
@@ -410,7 +490,10 @@ public final class StudentEntity
         .onCommand(ChargeSession.class, command -> settledAlready(command.sessionId(), 0, command.replyTo()))
         .onCommand(AbandonInstantRequest.class, command -> Effect().reply(command.replyTo(), StatusReply.ack()))
         .onCommand(TopUp.class, (state, command) -> reject(command.replyTo(), noStudent()))
-        .onCommand(GetWallet.class, (state, command) -> reject(command.replyTo(), noStudent()));
+        .onCommand(GetWallet.class, (state, command) -> reject(command.replyTo(), noStudent()))
+        .onCommand(Subscribe.class, (state, command) -> reject(command.replyTo(), noStudent()))
+        .onCommand(CancelSubscription.class, (state, command) -> reject(command.replyTo(), noStudent()))
+        .onCommand(GetSubscription.class, (state, command) -> reject(command.replyTo(), noStudent()));
     builder.forStateType(Registered.class)
         .onCommand(UpdateProfile.class, this::update)
         .onCommand(GetStudent.class, this::get)
@@ -423,7 +506,14 @@ public final class StudentEntity
         .onCommand(ChargeAnswered.class, this::chargeAnswered)
         .onCommand(ChargeUnknown.class, this::chargeUnknown)
         .onCommand(RetryCharge.class, this::retryCharge)
-        .onCommand(GetWallet.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(walletOf(state))));
+        .onCommand(GetWallet.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(walletOf(state))))
+        .onCommand(Subscribe.class, this::subscribe)
+        .onCommand(CancelSubscription.class, this::cancelSubscription)
+        .onCommand(GetSubscription.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(studentId, state.subscription()))))
+        .onCommand(PlanChargeAnswered.class, this::planChargeAnswered)
+        .onCommand(PlanChargeUnknown.class, this::planChargeUnknown)
+        .onCommand(RetryPlanCharge.class, this::retryPlanCharge)
+        .onCommand(PlanTick.class, this::planTick);
     builder.forAnyState().onAnyCommand(command -> Effect().noReply());
     return builder.build();
   }
@@ -565,7 +655,9 @@ public final class StudentEntity
       events.add(escrowed);
       escrow = escrowed.holdCents();
     }
-    long captured = Math.max(0, Math.min(command.chargeCents(), escrow));
+    // An active student plan takes its discount off the price: less is captured, more refunded.
+    long price = Pricing.discounted(Math.max(0, command.chargeCents()), sessionDiscountPercent(state));
+    long captured = Math.max(0, Math.min(price, escrow));
     events.add(new SessionCharged(studentId, sessionId, captured, escrow - captured, clock.instant()));
     return persistThenSettled(events, sessionId, captured, command.replyTo());
   }
@@ -694,6 +786,191 @@ public final class StudentEntity
     }
   }
 
+  // --- plans: a subscription, each period charged through the provider ---
+
+  private ReplyEffect<Event, State> subscribe(Registered state, Subscribe command) {
+    if (payments == null) {
+      return reject(command.replyTo(), Rejection.internal("payments are not configured"));
+    }
+    Optional<MoneySettings.Plan> plan = payments.settings().plan(command.planId());
+    if (plan.isEmpty()) {
+      return reject(command.replyTo(), Rejection.invalid("plan", "unknown plan " + Rejection.quoted(command.planId()) + "; see GET /v1/plans"));
+    }
+    if (plan.get().kind() != MoneySettings.Plan.Kind.STUDENT) {
+      return reject(command.replyTo(), Rejection.invalid("plan", "plan " + Rejection.quoted(command.planId()) + " is a tutor plan"));
+    }
+    String method = command.paymentMethod();
+    if (method == null || method.isBlank() || method.length() > 255) {
+      return reject(command.replyTo(), Rejection.invalid("paymentMethod", "a payment method id from the payment provider is required (at most 255 characters)"));
+    }
+    Subscription current = state.subscription();
+    if (current != null && current.status() == Subscription.Status.PENDING) {
+      if (current.planId().equals(command.planId()) && current.paymentMethod().equals(method)) {
+        waitForPlan(current.subscriptionId(), command.replyTo());
+        return Effect().noReply();
+      }
+      return reject(command.replyTo(), Rejection.conflict("a subscription to " + current.planId() + " is being paid; retry when it is done"));
+    }
+    if (current != null && current.active()) {
+      if (current.planId().equals(command.planId()) && !current.cancelAtPeriodEnd()) {
+        return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(studentId, current)));
+      }
+      return reject(command.replyTo(), Rejection.conflict("the plan " + current.planId() + " is active until " + current.periodEnd()
+          + (current.cancelAtPeriodEnd() ? " (cancelled); subscribe again after it ends" : "; cancel it first")));
+    }
+    // Nothing, or a plan that is over or past due: a new subscription, its first period charged now.
+    MoneySettings.Plan p = plan.get();
+    String subscriptionId = UUID.randomUUID().toString();
+    SubscriptionChargeStarted started =
+        new SubscriptionChargeStarted(studentId, subscriptionId, p.planId(), method, p.priceCents(), 1, clock.instant());
+    return Effect()
+        .persist(started)
+        .thenRun(s -> {
+          waitForPlan(subscriptionId, command.replyTo());
+          chargePlan(((Registered) s).subscription());
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> cancelSubscription(Registered state, CancelSubscription command) {
+    Subscription current = state.subscription();
+    if (current == null || current.over() || current.status() == Subscription.Status.PENDING) {
+      // Nothing to cancel (a first charge still running is answered by its own outcome).
+      return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(studentId, current)));
+    }
+    if (current.status() == Subscription.Status.PAST_DUE) {
+      return Effect()
+          .persist(new SubscriptionEnded(studentId, current.subscriptionId(), Subscription.Status.CANCELLED, clock.instant()))
+          .thenRun(s -> timers.cancel(PlanTick.INSTANCE))
+          .thenReply(command.replyTo(), s -> StatusReply.success(new SubscriptionView(studentId, ((Registered) s).subscription())));
+    }
+    if (current.cancelAtPeriodEnd()) {
+      return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(studentId, current)));
+    }
+    return Effect()
+        .persist(new SubscriptionCancelRequested(studentId, current.subscriptionId(), clock.instant()))
+        .thenReply(command.replyTo(), s -> StatusReply.success(new SubscriptionView(studentId, ((Registered) s).subscription())));
+  }
+
+  /** Asks the provider for the pending period's price, idempotently by (student, plan, subscription, period). */
+  private void chargePlan(Subscription subscription) {
+    int period = subscription.pendingPeriod();
+    String key = Subscription.chargeKey(studentId, subscription.planId(), subscription.subscriptionId(), period);
+    CompletionStage<ProviderResult> charged =
+        payments.provider().charge(key, subscription.paymentMethod(), subscription.priceCents(), payments.settings().currency());
+    String id = subscription.subscriptionId();
+    context.pipeToSelf(charged, (result, error) -> result != null ? new PlanChargeAnswered(id, period, result) : new PlanChargeUnknown(id, period, String.valueOf(error)));
+  }
+
+  private boolean chargingNow(Registered state, String subscriptionId, int period) {
+    Subscription s = state.subscription();
+    return s != null && s.subscriptionId().equals(subscriptionId) && s.charging() && s.pendingPeriod() == period;
+  }
+
+  private ReplyEffect<Event, State> planChargeAnswered(Registered state, PlanChargeAnswered answered) {
+    if (!chargingNow(state, answered.subscriptionId(), answered.period())) {
+      return Effect().noReply();
+    }
+    Subscription s = state.subscription();
+    SubscriptionChargeSettled settled = new SubscriptionChargeSettled(
+        studentId, s.subscriptionId(), s.planId(), answered.period(), s.priceCents(), answered.result(), clock.instant());
+    return Effect()
+        .persist(settled)
+        .thenRun(after -> {
+          Subscription now = ((Registered) after).subscription();
+          answerPlanWaiting(now);
+          armPlanTimer(now);
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> planChargeUnknown(Registered state, PlanChargeUnknown unknown) {
+    if (chargingNow(state, unknown.subscriptionId(), unknown.period())) {
+      context.getLog().warn("Plan charge {} of student {}: no answer from the payment provider ({}); asking again",
+          unknown.subscriptionId(), studentId, unknown.error());
+      timers.startSingleTimer("plan-charge", new RetryPlanCharge(unknown.subscriptionId(), unknown.period()), payments.retryInterval());
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> retryPlanCharge(Registered state, RetryPlanCharge retry) {
+    if (chargingNow(state, retry.subscriptionId(), retry.period())) {
+      chargePlan(state.subscription());
+    }
+    return Effect().noReply();
+  }
+
+  /** The plan's timer: renews a paid period that ended, ends a cancelled one, lapses a past-due one. */
+  private ReplyEffect<Event, State> planTick(Registered state, PlanTick tick) {
+    Subscription s = state.subscription();
+    if (s == null || payments == null) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    return switch (s.due(now, planTimes.grace())) {
+      case RENEW -> Effect()
+          .persist(new SubscriptionChargeStarted(studentId, s.subscriptionId(), s.planId(), s.paymentMethod(), s.priceCents(), s.period() + 1, now))
+          .thenRun(after -> chargePlan(((Registered) after).subscription()))
+          .thenNoReply();
+      case CANCEL -> Effect()
+          .persist(new SubscriptionEnded(studentId, s.subscriptionId(), Subscription.Status.CANCELLED, now))
+          .thenNoReply();
+      case LAPSE -> Effect()
+          .persist(new SubscriptionEnded(studentId, s.subscriptionId(), Subscription.Status.LAPSED, now))
+          .thenNoReply();
+      case NOTHING -> {
+        armPlanTimer(s);
+        yield Effect().noReply();
+      }
+    };
+  }
+
+  /** Arms the plan's single timer for its next due instant (at once if it is past). */
+  private void armPlanTimer(Subscription subscription) {
+    Instant next = subscription == null ? null : subscription.nextCheck(planTimes.grace());
+    if (next == null) {
+      timers.cancel(PlanTick.INSTANCE);
+      return;
+    }
+    Duration delay = Duration.between(clock.instant(), next);
+    timers.startSingleTimer(PlanTick.INSTANCE, PlanTick.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);
+  }
+
+  private void waitForPlan(String subscriptionId, ActorRef<StatusReply<SubscriptionView>> replyTo) {
+    waitingForPlan.computeIfAbsent(subscriptionId, id -> new ArrayList<>()).add(replyTo);
+  }
+
+  private void answerPlanWaiting(Subscription subscription) {
+    List<ActorRef<StatusReply<SubscriptionView>>> waiting = waitingForPlan.remove(subscription.subscriptionId());
+    if (waiting != null) {
+      SubscriptionView view = new SubscriptionView(studentId, subscription);
+      waiting.forEach(replyTo -> replyTo.tell(StatusReply.success(view)));
+    }
+  }
+
+  /** The session discount of the student's plan while it is paid up (0 otherwise). */
+  private int sessionDiscountPercent(Registered state) {
+    Subscription s = state.subscription();
+    return s == null || !s.active() || payments == null ? 0 : payments.settings().sessionDiscountPercent(s.planId());
+  }
+
+  private Registered planChargeStarted(Registered state, SubscriptionChargeStarted e) {
+    if (e.period() == 1) {
+      return state.withSubscription(Subscription.started(e.subscriptionId(), e.planId(), e.paymentMethod(), e.priceCents(), e.at()));
+    }
+    Subscription s = state.subscription();
+    return s != null && s.subscriptionId().equals(e.subscriptionId()) ? state.withSubscription(s.renewing()) : state;
+  }
+
+  private Registered planChargeSettled(Registered state, SubscriptionChargeSettled e) {
+    Subscription s = state.subscription();
+    if (s == null || !s.subscriptionId().equals(e.subscriptionId())) {
+      return state;
+    }
+    Duration period = payments == null ? Duration.ZERO : payments.settings().plan(e.planId()).map(planTimes::periodOf).orElse(Duration.ZERO);
+    return state.withSubscription(s.settled(e.period(), e.result(), period, e.at()));
+  }
+
   private WalletSummary walletOf(Registered state) {
     return new WalletSummary(studentId, state.wallet(), payments == null ? rules.catalog().currency() : payments.settings().currency());
   }
@@ -711,6 +988,13 @@ public final class StudentEntity
   private void recovered(State state) {
     if (state instanceof Registered registered && payments != null) {
       registered.wallet().pendingTopUps().forEach(this::charge);
+      // A plan charge written down but not answered (a crash in between): asked again, same key;
+      // and the renewal / lapse timer, which does not survive a restart, is armed again.
+      Subscription subscription = registered.subscription();
+      if (subscription != null && subscription.charging()) {
+        chargePlan(subscription);
+      }
+      armPlanTimer(subscription);
     }
   }
 
@@ -743,7 +1027,11 @@ public final class StudentEntity
         .onEvent(InstantRequestClosed.class, Registered::closed)
         .onEvent(SessionCharged.class, Registered::charged)
         .onEvent(TopUpStarted.class, (state, e) -> state.withWallet(state.wallet().topUpStarted(e.topUp())))
-        .onEvent(TopUpSettled.class, (state, e) -> state.withWallet(state.wallet().topUpSettled(e.topUpId(), e.result(), e.at())));
+        .onEvent(TopUpSettled.class, (state, e) -> state.withWallet(state.wallet().topUpSettled(e.topUpId(), e.result(), e.at())))
+        .onEvent(SubscriptionChargeStarted.class, this::planChargeStarted)
+        .onEvent(SubscriptionChargeSettled.class, this::planChargeSettled)
+        .onEvent(SubscriptionCancelRequested.class, (state, e) -> state.withSubscription(state.subscription().cancellingAtPeriodEnd()))
+        .onEvent(SubscriptionEnded.class, (state, e) -> state.withSubscription(state.subscription().ended(e.status())));
     return builder.build();
   }
 

@@ -2,9 +2,11 @@ package io.tutormesh.gateway.http;
 
 import io.tutormesh.engine.catalog.Catalog;
 import io.tutormesh.gateway.admin.AdminRoutes;
+import io.tutormesh.gateway.admin.KpiRoutes;
 import io.tutormesh.gateway.availability.AvailabilityRoutes;
 import io.tutormesh.gateway.catalog.CatalogRoutes;
 import io.tutormesh.gateway.money.MoneyRoutes;
+import io.tutormesh.gateway.money.SubscriptionRoutes;
 import io.tutormesh.gateway.session.DocumentRoutes;
 import io.tutormesh.gateway.session.RoomRoutes;
 import io.tutormesh.gateway.session.SessionRoutes;
@@ -40,11 +42,13 @@ public final class HttpApi extends AllDirectives {
     v1.add(new TutorRoutes(context).route());
     v1.add(new StudentRoutes(context).route());
     v1.add(new MoneyRoutes(context).route());
+    v1.add(new SubscriptionRoutes(context).route());
     v1.add(new SessionRoutes(context).route());
     v1.add(new RoomRoutes(context).route());
     v1.add(new DocumentRoutes(context).route());
     v1.add(new AvailabilityRoutes(context, catalog).route());
     v1.add(new AdminRoutes(context, ledger).route());
+    v1.add(new KpiRoutes(context).route());
     Route ops = new OpsRoutes(context, readiness).route();
     this.route =
         ProblemHandlers.sealed(() -> concat(ops, pathPrefix("v1", () -> concat(v1.get(0), v1.subList(1, v1.size()).toArray(Route[]::new)))));

@@ -47,6 +47,10 @@ public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Eve
     if (event instanceof StudentEntity.InstantRequestClosed closed && closed.movesMoney()) {
       return post(Postings.escrowed(closed.studentId(), closed.sessionId(), closed.holdCents(), closed.at()), source);
     }
+    if (event instanceof StudentEntity.SubscriptionChargeSettled plan) {
+      String key = io.tutormesh.engine.money.Subscription.chargeKey(plan.studentId(), plan.planId(), plan.subscriptionId(), plan.period());
+      return post(Postings.planCharged(key, plan.amountCents(), plan.result(), plan.at()), source);
+    }
     if (event instanceof StudentEntity.SessionCharged charged) {
       return post(Postings.charged(charged.studentId(), charged.sessionId(), charged.refundedCents(), charged.at()), source);
     }

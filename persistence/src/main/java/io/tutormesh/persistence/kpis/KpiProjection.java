@@ -1,0 +1,73 @@
+package io.tutormesh.persistence.kpis;
+
+import io.tutormesh.engine.money.FinanceObserver;
+import io.tutormesh.engine.session.SessionEntity;
+import io.tutormesh.engine.student.StudentEntity;
+import io.tutormesh.engine.tutor.TutorEntity;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.projection.Projection;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.Handler;
+import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.stream.javadsl.Sink;
+
+/**
+ * The KPI projections, one instance per tag run by a {@link ShardedDaemonProcess} (exactly one in
+ * the cluster, moved when its node leaves), offsets in Cassandra: {@code kpi-sessions} over
+ * {@code session-0..3} (only a session's matched and ended events are tagged), {@code kpi-students}
+ * over {@code student-0..3} and {@code kpi-tutors} over {@code tutor-0..3} (the money events the
+ * ledger reads too, with offsets of their own). At least once; the handlers are idempotent.
+ */
+public final class KpiProjection {
+
+  public static final String SESSIONS = "kpi-sessions";
+  public static final String STUDENTS = "kpi-students";
+  public static final String TUTORS = "kpi-tutors";
+
+  private KpiProjection() {}
+
+  public static void init(ActorSystem<?> system, KpiRepository repository, FinanceObserver observer) {
+    List<String> sessionTags = IntStream.range(0, SessionEntity.TAG_COUNT).mapToObj(i -> "session-" + i).toList();
+    CassandraReadJournal journal = PersistenceQuery.get(system).getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
+    Function<String, CompletionStage<Optional<Instant>>> requestedAt = persistenceId -> journal
+        .currentEventsByPersistenceId(persistenceId, 1, 1)
+        .map(envelope -> envelope.event() instanceof SessionEntity.Event e ? Optional.of(e.at()) : Optional.<Instant>empty())
+        .runWith(Sink.headOption(), system)
+        .thenApply(first -> first.flatMap(found -> found));
+    run(system, SESSIONS, sessionTags, () -> new KpiHandler.Sessions(repository, requestedAt));
+    run(system, STUDENTS, StudentEntity.TAGS, () -> new KpiHandler.Students(repository, observer));
+    run(system, TUTORS, TutorEntity.TAGS, () -> new KpiHandler.Tutors(repository, observer));
+  }
+
+  private static <E> void run(ActorSystem<?> system, String name, List<String> tags,
+      java.util.function.Supplier<Handler<EventEnvelope<E>>> handler) {
+    ShardedDaemonProcess.get(system).init(
+        ProjectionBehavior.Command.class,
+        name,
+        tags.size(),
+        index -> ProjectionBehavior.create(projection(system, name, tags.get(index), handler)),
+        ShardedDaemonProcessSettings.create(system),
+        Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  private static <E> Projection<EventEnvelope<E>> projection(
+      ActorSystem<?> system, String name, String tag, java.util.function.Supplier<Handler<EventEnvelope<E>>> handler) {
+    SourceProvider<Offset, EventEnvelope<E>> source = EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
+    return CassandraProjection.atLeastOnce(ProjectionId.of(name, tag), source, handler);
+  }
+}
