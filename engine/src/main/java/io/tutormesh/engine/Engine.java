@@ -38,7 +38,8 @@ public final class Engine {
     RoomSettings room = RoomSettings.fromConfig(system.settings().config());
     Duration askTimeout = system.settings().config().getDuration("tutormesh.matching.ask-timeout");
     ShardedLinks links = new ShardedLinks(system, askTimeout);
-    TutorEntity.init(system, links);
+    Duration payoutRetry = system.settings().config().getDuration("tutormesh.money.provider-retry-interval");
+    TutorEntity.init(system, links, new TutorEntity.Payouts(provider, payoutRetry));
     MoneySettings money = MoneySettings.fromConfig(system.settings().config());
     Duration retry = system.settings().config().getDuration("tutormesh.money.provider-retry-interval");
     StudentEntity.init(system, links, new StudentEntity.Payments(money, provider, retry));

@@ -43,6 +43,17 @@ public final class Postings {
   public static final String LEG_PRICE = "price";
   public static final String LEG_CREDIT_DIFFERENCE = "credit-difference";
   public static final String LEG_BONUS = "bonus";
+  public static final String LEG_PAYOUT = "payout";
+  public static final String LEG_REFUND_CAPTURED = "refund-captured";
+  public static final String LEG_REVERSE_NET = "reverse-net";
+  public static final String LEG_REVERSE_COMMISSION = "reverse-commission";
+
+  /**
+   * Money paid out to tutors through the payment provider. Kept apart from {@link
+   * #PROVIDER_CLEARING} so that the clearing account still compares one to one with the
+   * provider's charges ({@link TrialBalance#reconcile}).
+   */
+  public static final String PROVIDER_PAYOUTS = "provider:payouts";
 
   private Postings() {}
 
@@ -175,5 +186,45 @@ public final class Postings {
       return List.of();
     }
     return List.of(new Posting(chargeKey, LEG_PRICE, PROVIDER_CLEARING, PLATFORM_PLANS, amountCents, at));
+  }
+
+  /** The id of a payout's transfer: the same key the payout was made with at the payment provider. */
+  public static String payoutTransfer(String payoutId) {
+    return "payout:" + payoutId;
+  }
+
+  /** A succeeded payout: {@code amountCents} leave what the platform owes the tutor, out through the provider. */
+  public static List<Posting> paidOut(String tutorId, String payoutId, long amountCents, Instant at) {
+    if (amountCents <= 0) {
+      return List.of();
+    }
+    return List.of(new Posting(payoutTransfer(payoutId), LEG_PAYOUT, tutor(tutorId), PROVIDER_PAYOUTS, amountCents, at));
+  }
+
+  /**
+   * An admin refund, the tutor's side: the session's credit goes back into its escrow (the net from
+   * the tutor, the commission from the platform), the reverse of {@link #credited}.
+   */
+  public static List<Posting> reversed(String tutorId, String sessionId, long netCents, long commissionCents, Instant at) {
+    String transfer = "reverse:" + sessionId;
+    List<Posting> postings = new ArrayList<>();
+    if (netCents > 0) {
+      postings.add(new Posting(transfer, LEG_REVERSE_NET, tutor(tutorId), escrow(sessionId), netCents, at));
+    }
+    if (commissionCents > 0) {
+      postings.add(new Posting(transfer, LEG_REVERSE_COMMISSION, PLATFORM_COMMISSION, escrow(sessionId), commissionCents, at));
+    }
+    return List.copyOf(postings);
+  }
+
+  /**
+   * An admin refund, the student's side: what the session captured goes back from its escrow to the
+   * student. With the tutor's reversal the escrow account is back at 0.
+   */
+  public static List<Posting> refunded(String studentId, String sessionId, long refundedCents, Instant at) {
+    if (refundedCents <= 0) {
+      return List.of();
+    }
+    return List.of(new Posting("refund:" + sessionId, LEG_REFUND_CAPTURED, escrow(sessionId), student(studentId), refundedCents, at));
   }
 }

@@ -23,7 +23,8 @@ public record Wallet(
     Map<String, TopUp> topUps,
     List<Entry> entries,
     Set<String> escrowed,
-    Map<String, Long> charged)
+    Map<String, Long> charged,
+    Map<String, Long> refunded)
     implements CborSerializable {
 
   /** How many entries the wallet shows (the ledger keeps them all). */
@@ -31,7 +32,8 @@ public record Wallet(
 
   public static final Wallet EMPTY = new Wallet(0, Map.of(), Map.of(), List.of());
 
-  public enum EntryKind { TOP_UP, BONUS, HOLD, HOLD_RESIZED, HOLD_RELEASED, CHARGE, REFUND }
+  /** {@code SESSION_REFUND}: an admin gave back what a settled session captured. */
+  public enum EntryKind { TOP_UP, BONUS, HOLD, HOLD_RESIZED, HOLD_RELEASED, CHARGE, REFUND, SESSION_REFUND }
 
   /** One line of the wallet: a positive amount moves into the balance, a negative one out of it. */
   public record Entry(Instant at, EntryKind kind, long amountCents, String reference) implements CborSerializable {}
@@ -71,6 +73,8 @@ public record Wallet(
    *     price); null in wallets written before escrows existed
    * @param charged what each settled session captured (0: refunded in full), so that a settlement
    *     asked again answers the same and moves nothing; null in older wallets
+   * @param refunded what an admin refund gave back per settled session (idempotent by session);
+   *     null in older wallets
    */
   public Wallet {
     holds = Map.copyOf(holds);
@@ -78,10 +82,32 @@ public record Wallet(
     entries = List.copyOf(entries);
     escrowed = escrowed == null ? Set.of() : Set.copyOf(escrowed);
     charged = charged == null ? Map.of() : Map.copyOf(charged);
+    refunded = refunded == null ? Map.of() : Map.copyOf(refunded);
   }
 
   public Wallet(long balanceCents, Map<String, Long> holds, Map<String, TopUp> topUps, List<Entry> entries) {
-    this(balanceCents, holds, topUps, entries, Set.of(), Map.of());
+    this(balanceCents, holds, topUps, entries, Set.of(), Map.of(), Map.of());
+  }
+
+  public Wallet(
+      long balanceCents, Map<String, Long> holds, Map<String, TopUp> topUps, List<Entry> entries, Set<String> escrowed, Map<String, Long> charged) {
+    this(balanceCents, holds, topUps, entries, escrowed, charged, Map.of());
+  }
+
+  /** What an admin refund of {@code sessionId} gave back, if it was refunded. */
+  public Optional<Long> refundedFor(String sessionId) {
+    return Optional.ofNullable(refunded.get(sessionId));
+  }
+
+  /** An admin refund: what the settled session captured goes back to the balance (once). */
+  public Wallet sessionRefunded(String sessionId, long cents, Instant at) {
+    if (cents < 0 || refunded.containsKey(sessionId)) {
+      throw new IllegalStateException("cannot refund " + cents + " for " + sessionId + " in " + this);
+    }
+    Map<String, Long> more = new LinkedHashMap<>(refunded);
+    more.put(sessionId, cents);
+    return new Wallet(Math.addExact(balanceCents, cents), holds, topUps, appended(new Entry(at, EntryKind.SESSION_REFUND, cents, sessionId)),
+        escrowed, charged, more);
   }
 
   public boolean isHolding(String sessionId) {
@@ -131,7 +157,7 @@ public record Wallet(
   public Wallet topUpStarted(TopUp topUp) {
     Map<String, TopUp> more = new LinkedHashMap<>(topUps);
     more.put(topUp.key(), topUp);
-    return new Wallet(balanceCents, holds, more, entries, escrowed, charged);
+    return new Wallet(balanceCents, holds, more, entries, escrowed, charged, refunded);
   }
 
   /** A top-up's outcome: a success credits the pack's credit and bonus; anything else credits nothing. */
@@ -140,7 +166,7 @@ public record Wallet(
     Map<String, TopUp> settled = new LinkedHashMap<>(topUps);
     settled.put(topUp.key(), topUp.settled(result));
     if (!result.isSucceeded()) {
-      return new Wallet(balanceCents, holds, settled, entries, escrowed, charged);
+      return new Wallet(balanceCents, holds, settled, entries, escrowed, charged, refunded);
     }
     List<Entry> more = new ArrayList<>(entries);
     more.add(new Entry(at, EntryKind.TOP_UP, topUp.creditCents(), topUpId));
@@ -148,7 +174,7 @@ public record Wallet(
       more.add(new Entry(at, EntryKind.BONUS, topUp.bonusCents(), topUpId));
     }
     long credited = Math.addExact(topUp.creditCents(), topUp.bonusCents());
-    return new Wallet(Math.addExact(balanceCents, credited), holds, settled, trimmed(more), escrowed, charged);
+    return new Wallet(Math.addExact(balanceCents, credited), holds, settled, trimmed(more), escrowed, charged, refunded);
   }
 
   /** Money leaves the balance and is held for a session. */
@@ -174,7 +200,7 @@ public record Wallet(
     Map<String, Long> fewer = new LinkedHashMap<>(holds);
     fewer.remove(sessionId);
     return new Wallet(balanceCents + before, fewer, topUps, appended(new Entry(at, EntryKind.HOLD_RELEASED, before, sessionId)),
-        without(escrowed, sessionId), charged);
+        without(escrowed, sessionId), charged, refunded);
   }
 
   /** {@code capturedCents} of the hold leave the wallet (to the tutor), the rest goes back. */
@@ -194,7 +220,7 @@ public record Wallet(
     }
     Map<String, Long> settled = new LinkedHashMap<>(charged);
     settled.put(sessionId, capturedCents);
-    return new Wallet(balanceCents + (before - capturedCents), fewer, topUps, trimmed(more), without(escrowed, sessionId), settled);
+    return new Wallet(balanceCents + (before - capturedCents), fewer, topUps, trimmed(more), without(escrowed, sessionId), settled, refunded);
   }
 
   /**
@@ -205,7 +231,7 @@ public record Wallet(
     Wallet resized = resized(sessionId, cents, at);
     Set<String> more = new LinkedHashSet<>(escrowed);
     more.add(sessionId);
-    return new Wallet(resized.balanceCents, resized.holds, topUps, resized.entries, more, charged);
+    return new Wallet(resized.balanceCents, resized.holds, topUps, resized.entries, more, charged, refunded);
   }
 
   private static Set<String> without(Set<String> set, String element) {
@@ -220,7 +246,7 @@ public record Wallet(
   private Wallet withHold(String sessionId, long cents, long balance, Entry entry) {
     Map<String, Long> more = new LinkedHashMap<>(holds);
     more.put(sessionId, cents);
-    return new Wallet(balance, more, topUps, appended(entry), escrowed, charged);
+    return new Wallet(balance, more, topUps, appended(entry), escrowed, charged, refunded);
   }
 
   private List<Entry> appended(Entry entry) {

@@ -12,6 +12,7 @@ import io.tutormesh.engine.matching.MatchingObserver;
 import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.matching.Offer;
 import io.tutormesh.engine.matching.TutorCard;
+import io.tutormesh.engine.money.DisputePolicy;
 import io.tutormesh.engine.money.Pricing;
 import io.tutormesh.engine.room.Board;
 import io.tutormesh.engine.room.BoardOp;
@@ -262,6 +263,40 @@ public final class SessionEntity
   /** The tutor's answer to {@link TutorEntity.CreditSession}: credited (now or before). */
   public record TutorCredited(String sessionId) implements Command {}
 
+  /** Longest dispute or refund reason. */
+  public static final int MAX_REASON_LENGTH = 500;
+
+  /**
+   * The student (or an admin) disputes a completed session within the dispute window: the session
+   * becomes DISPUTED and the tutor's credit for it stays pending until an admin resolves it.
+   */
+  public record Dispute(String byUserId, boolean byAdmin, String reason, ActorRef<StatusReply<SessionSummary>> replyTo) implements Command {}
+
+  /**
+   * An admin refunds a completed (or disputed) session in full: the tutor's credit is reversed, the
+   * student gets back what was captured; the session becomes REFUNDED.
+   */
+  public record Refund(String adminId, String reason, ActorRef<StatusReply<SessionSummary>> replyTo) implements Command {}
+
+  /**
+   * An admin ends a dispute in the tutor's favour ({@link DisputePolicy.Stage#RELEASED}): the
+   * session is COMPLETED again with its escrow RELEASED as settled, and the tutor's credit is
+   * unfrozen and available at once. Final: no dispute or refund afterwards.
+   */
+  public record ReleaseDispute(String adminId, String reason, ActorRef<StatusReply<SessionSummary>> replyTo) implements Command {}
+
+  /** The tutor's answer to {@link TutorEntity.UnfreezeCredit}: unfrozen (now or before). */
+  public record CreditUnfrozen(String sessionId) implements Command {}
+
+  /** The tutor's answer to {@link TutorEntity.FreezeCredit}: frozen (now or before). */
+  public record CreditFrozen(String sessionId) implements Command {}
+
+  /** The tutor's answer to {@link TutorEntity.ReverseCredit}: reversed (now or before). */
+  public record CreditReversed(String sessionId) implements Command {}
+
+  /** The student's answer to {@link StudentEntity.RefundSession}: {@code refundedCents} given back (now or before). */
+  public record StudentRefunded(String sessionId, long refundedCents) implements Command {}
+
   private record StartChecked(StartInstant start, Optional<Rejection> refusal, List<TutorCard> candidates)
       implements Command {}
 
@@ -335,6 +370,21 @@ public final class SessionEntity
 
   /** Every money step of the ended session was acknowledged (student charged or released, tutor credited). */
   public record EscrowSettled(String sessionId, long capturedCents, Instant at) implements Event {}
+
+  /** The student (or an admin) disputed the completed session: its money is frozen until resolved. */
+  public record SessionDisputed(String sessionId, String byUserId, String reason, Instant at) implements Event {}
+
+  /** An admin refunded the session: {@code refundedCents} (what was captured) go back to the student. */
+  public record SessionRefunded(String sessionId, String byUserId, String reason, long refundedCents, Instant at) implements Event {}
+
+  /** An admin released the disputed session: settled as it was, the tutor's credit to be unfrozen. */
+  public record DisputeReleased(String sessionId, String byUserId, String reason, Instant at) implements Event {}
+
+  /**
+   * Every money step of a dispute (the tutor's credit frozen or, once released, unfrozen) or of a refund (the tutor's credit
+   * reversed, the student refunded) was acknowledged.
+   */
+  public record ResolutionSettled(String sessionId, Status status, Instant at) implements Event {}
 
   /** Who ends or cancels a session that ends by itself. */
   public static final String SYSTEM = "system";
@@ -491,6 +541,47 @@ public final class SessionEntity
       return new Escrow(escrow.status(), escrow.heldCents(), capturedCents, escrow.heldCents() - capturedCents);
     }
 
+    /** Disputed: the escrow shows DISPUTED, and the freeze of the tutor's credit is to be driven. */
+    Ended disputed(SessionDisputed e) {
+      Escrow frozen = new Escrow(EscrowStatus.DISPUTED, escrow.heldCents(), escrow.releasedCents(), escrow.refundedCents());
+      return new Ended(info, Status.DISPUTED, tutorId, rateCents, append(timeline, e.at(), Status.DISPUTED), room, frozen, false);
+    }
+
+    /** Refunded in full: everything held went back; the reversal and the refund are to be driven. */
+    Ended refunded(SessionRefunded e) {
+      Escrow back = new Escrow(EscrowStatus.REFUNDED, escrow.heldCents(), 0, escrow.heldCents());
+      return new Ended(info, Status.REFUNDED, tutorId, rateCents, append(timeline, e.at(), Status.REFUNDED), room, back, false);
+    }
+
+    /** Released: COMPLETED again (the timeline shows the dispute), the escrow RELEASED as it was settled. */
+    Ended releasedBy(DisputeReleased e) {
+      Escrow settledAs = new Escrow(EscrowStatus.RELEASED, escrow.heldCents(), escrow.releasedCents(), escrow.refundedCents());
+      return new Ended(info, Status.COMPLETED, tutorId, rateCents, append(timeline, e.at(), Status.COMPLETED), room, settledAs, false);
+    }
+
+    /** A COMPLETED session that was disputed and then released by an admin. */
+    boolean wasReleased() {
+      return status == Status.COMPLETED && timeline.stream().anyMatch(t -> t.status() == Status.DISPUTED);
+    }
+
+    Ended resolved(ResolutionSettled e) {
+      return new Ended(info, status, tutorId, rateCents, timeline, room, escrow, true);
+    }
+
+    /** A dispute or a refund is being (or was) settled, rather than the session's end. */
+    boolean resolving() {
+      return status == Status.DISPUTED || status == Status.REFUNDED || wasReleased();
+    }
+
+    /** Where its money is, as {@link DisputePolicy} sees it. */
+    DisputePolicy.Stage stage() {
+      return switch (status) {
+        case DISPUTED -> DisputePolicy.Stage.DISPUTED;
+        case REFUNDED -> DisputePolicy.Stage.REFUNDED;
+        default -> wasReleased() ? DisputePolicy.Stage.RELEASED : DisputePolicy.Stage.SETTLED;
+      };
+    }
+
     /** Started minutes of the lesson (0 if it never went live): what counts as teaching time. */
     long taughtMinutes() {
       Instant started = firstAt(timeline, Status.LIVE);
@@ -578,6 +669,9 @@ public final class SessionEntity
   private final Map<String, Subscriber> subscribers = new HashMap<>();
   /** The settlement in progress: what the student's step captured (null: not acknowledged yet). */
   private Long studentCaptured;
+  /** The refund in progress: the tutor's reversal was acknowledged. */
+  private boolean creditReversed;
+  private final Duration disputeWindow;
 
   private record Subscriber(String userId, ActorRef<Notification> ref) {}
 
@@ -605,6 +699,7 @@ public final class SessionEntity
     this.context = context;
     this.timers = timers;
     this.shard = shard;
+    this.disputeWindow = context.getSystem().settings().config().getDuration("tutormesh.money.dispute-window");
   }
 
   @Override
@@ -658,6 +753,13 @@ public final class SessionEntity
         .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
         .onCommand(StudentSettled.class, this::studentSettled)
         .onCommand(TutorCredited.class, this::tutorCredited)
+        .onCommand(Dispute.class, this::dispute)
+        .onCommand(Refund.class, this::refund)
+        .onCommand(CreditFrozen.class, this::creditFrozen)
+        .onCommand(ReleaseDispute.class, this::releaseDispute)
+        .onCommand(CreditUnfrozen.class, this::creditUnfrozen)
+        .onCommand(CreditReversed.class, this::creditReversed)
+        .onCommand(StudentRefunded.class, this::studentRefunded)
         .onCommand(Tick.class, this::settleTick);
     builder.forAnyState()
         .onCommand(GetSession.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
@@ -672,6 +774,9 @@ public final class SessionEntity
         .onCommand(PostChat.class, (state, command) -> roomClosed(state, command.replyTo()))
         .onCommand(PostBoardOp.class, (state, command) -> roomClosed(state, command.replyTo()))
         .onCommand(RelaySignal.class, (state, command) -> roomClosed(state, command.replyTo()))
+        .onCommand(Dispute.class, (state, command) -> notEnded(state, command.byUserId(), command.byAdmin(), command.replyTo()))
+        .onCommand(Refund.class, (state, command) -> notEnded(state, command.adminId(), true, command.replyTo()))
+        .onCommand(ReleaseDispute.class, (state, command) -> notEnded(state, command.adminId(), true, command.replyTo()))
         .onAnyCommand(command -> Effect().noReply());
     return builder.build();
   }
@@ -1081,6 +1186,10 @@ public final class SessionEntity
    */
   private void driveSettlement(Ended state) {
     timers.startSingleTimer(Tick.SETTLE, Tick.SETTLE, billing.settlementRetryInterval());
+    if (state.resolving()) {
+      driveResolution(state);
+      return;
+    }
     String studentId = state.info().studentId();
     ActorRef<StudentSettled> studentReply = context.getSelf().narrow();
     if (state.tutorId() == null || state.escrow().status() == EscrowStatus.NONE) {
@@ -1103,7 +1212,7 @@ public final class SessionEntity
   }
 
   private ReplyEffect<Event, State> studentSettled(Ended state, StudentSettled settled) {
-    if (!state.needsSettlement() || studentCaptured != null) {
+    if (!state.needsSettlement() || studentCaptured != null || state.resolving()) {
       return Effect().noReply();
     }
     studentCaptured = settled.capturedCents();
@@ -1115,7 +1224,7 @@ public final class SessionEntity
   }
 
   private ReplyEffect<Event, State> tutorCredited(Ended state, TutorCredited credited) {
-    if (!state.needsSettlement() || studentCaptured == null) {
+    if (!state.needsSettlement() || studentCaptured == null || state.resolving()) {
       return Effect().noReply();
     }
     return settle(state);
@@ -1125,6 +1234,165 @@ public final class SessionEntity
     long captured = studentCaptured == null ? 0 : studentCaptured;
     return Effect()
         .persist(new EscrowSettled(sessionId, captured, clock.instant()))
+        .thenRun(s -> {
+          timers.cancel(Tick.SETTLE);
+          passivateLater();
+        })
+        .thenNoReply();
+  }
+
+  // --- disputes and refunds: the same saga, with other steps ---
+
+  /**
+   * A dispute freezes the tutor's credit; a refund reverses the tutor's credit, then gives the
+   * student back what was captured (the platform takes the money back before it pays it out again).
+   * Each step is idempotent by session at its entity and re-sent until acknowledged.
+   */
+  private void driveResolution(Ended state) {
+    if (state.status() == Status.DISPUTED) {
+      links.tutor(state.tutorId(), new TutorEntity.FreezeCredit(sessionId, context.getSelf().narrow()));
+    } else if (state.wasReleased()) {
+      links.tutor(state.tutorId(), new TutorEntity.UnfreezeCredit(sessionId, context.getSelf().narrow()));
+    } else if (!creditReversed) {
+      links.tutor(state.tutorId(), new TutorEntity.ReverseCredit(sessionId, context.getSelf().narrow()));
+    } else {
+      links.student(state.info().studentId(), new StudentEntity.RefundSession(sessionId, context.getSelf().narrow()));
+    }
+  }
+
+  private ReplyEffect<Event, State> dispute(Ended state, Dispute command) {
+    if (!command.byAdmin() && !command.byUserId().equals(state.info().studentId())) {
+      return reject(command.replyTo(), Rejection.forbidden("only the session's student may dispute it"));
+    }
+    Optional<Rejection> badReason = checkReason(command.reason());
+    if (badReason.isPresent()) {
+      return reject(command.replyTo(), badReason.get());
+    }
+    if (state.status() != Status.COMPLETED && !state.resolving()) {
+      return reject(command.replyTo(), Rejection.conflict("only a completed session can be disputed (it is " + state.status() + ")"));
+    }
+    if (state.status() == Status.COMPLETED && state.escrow().releasedCents() <= 0) {
+      return reject(command.replyTo(), Rejection.conflict("nothing was paid for this session: nothing to dispute"));
+    }
+    Optional<Rejection> refused = decide(state, DisputePolicy.Action.DISPUTE);
+    if (refused.isPresent()) {
+      return reject(command.replyTo(), refused.get());
+    }
+    return Effect()
+        .persist(new SessionDisputed(sessionId, command.byUserId(), command.reason().trim(), clock.instant()))
+        .thenRun(s -> resolutionStarted((Ended) s))
+        .thenReply(command.replyTo(), this::summary);
+  }
+
+  private ReplyEffect<Event, State> refund(Ended state, Refund command) {
+    Optional<Rejection> badReason = checkReason(command.reason());
+    if (badReason.isPresent()) {
+      return reject(command.replyTo(), badReason.get());
+    }
+    if (state.status() == Status.REFUNDED) {
+      return reject(command.replyTo(), Rejection.conflict("the session was refunded already"));
+    }
+    if (state.tutorId() == null || state.escrow().releasedCents() <= 0 || !state.info().holdsMoney()) {
+      return reject(command.replyTo(), Rejection.conflict("nothing was captured for this session: nothing to refund"));
+    }
+    Optional<Rejection> refused = decide(state, DisputePolicy.Action.REFUND);
+    if (refused.isPresent()) {
+      return reject(command.replyTo(), refused.get());
+    }
+    return Effect()
+        .persist(new SessionRefunded(sessionId, command.adminId(), command.reason().trim(), state.escrow().releasedCents(), clock.instant()))
+        .thenRun(s -> resolutionStarted((Ended) s))
+        .thenReply(command.replyTo(), this::summary);
+  }
+
+  private ReplyEffect<Event, State> releaseDispute(Ended state, ReleaseDispute command) {
+    Optional<Rejection> badReason = checkReason(command.reason());
+    if (badReason.isPresent()) {
+      return reject(command.replyTo(), badReason.get());
+    }
+    Optional<Rejection> refused = decide(state, DisputePolicy.Action.RELEASE);
+    if (refused.isPresent()) {
+      return reject(command.replyTo(), refused.get());
+    }
+    return Effect()
+        .persist(new DisputeReleased(sessionId, command.adminId(), command.reason().trim(), clock.instant()))
+        .thenRun(s -> resolutionStarted((Ended) s))
+        .thenReply(command.replyTo(), this::summary);
+  }
+
+  private ReplyEffect<Event, State> creditUnfrozen(Ended state, CreditUnfrozen unfrozen) {
+    if (!state.wasReleased() || !state.needsSettlement()) {
+      return Effect().noReply();
+    }
+    return resolutionSettled(state);
+  }
+
+  /** The policy's answer; a settlement still running is refused too (its steps would cross). */
+  private Optional<Rejection> decide(Ended state, DisputePolicy.Action action) {
+    if (state.needsSettlement()) {
+      return Optional.of(Rejection.conflict("the session's money is still being settled; retry in a moment"));
+    }
+    Instant endedAt = firstAt(state.timeline(), Status.COMPLETED);
+    if (endedAt == null) {
+      return Optional.of(Rejection.conflict("only a completed session can be disputed or refunded"));
+    }
+    DisputePolicy.Decision decision = DisputePolicy.decide(state.stage(), action, endedAt, clock.instant(), disputeWindow);
+    return decision instanceof DisputePolicy.Refused refused ? Optional.of(refused.rejection()) : Optional.empty();
+  }
+
+  private static Optional<Rejection> checkReason(String reason) {
+    if (reason == null || reason.isBlank()) {
+      return Optional.of(Rejection.invalid("reason", "is required"));
+    }
+    if (reason.trim().length() > MAX_REASON_LENGTH) {
+      return Optional.of(Rejection.invalid("reason", "must be at most " + MAX_REASON_LENGTH + " characters"));
+    }
+    return Optional.empty();
+  }
+
+  private void resolutionStarted(Ended state) {
+    creditReversed = false;
+    notifySubscribers(state);
+    driveSettlement(state);
+  }
+
+  /** A dispute or refund asked of a session that has not ended (or does not exist). */
+  private ReplyEffect<Event, State> notEnded(State state, String userId, boolean byAdmin, ActorRef<StatusReply<SessionSummary>> replyTo) {
+    if (state instanceof Empty) {
+      return whilePending(() -> notFound(replyTo));
+    }
+    if (!byAdmin && !summaryOf(state).isParticipant(userId)) {
+      return reject(replyTo, Rejection.forbidden("only the session's participants may do that"));
+    }
+    return reject(replyTo, Rejection.conflict("the session has not ended: only a completed session can be disputed or refunded"));
+  }
+
+  private ReplyEffect<Event, State> creditFrozen(Ended state, CreditFrozen frozen) {
+    if (state.status() != Status.DISPUTED || !state.needsSettlement()) {
+      return Effect().noReply();
+    }
+    return resolutionSettled(state);
+  }
+
+  private ReplyEffect<Event, State> creditReversed(Ended state, CreditReversed reversed) {
+    if (state.status() != Status.REFUNDED || !state.needsSettlement() || creditReversed) {
+      return Effect().noReply();
+    }
+    creditReversed = true;
+    driveSettlement(state);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> studentRefunded(Ended state, StudentRefunded refunded) {
+    if (state.status() != Status.REFUNDED || !state.needsSettlement() || !creditReversed) {
+      return Effect().noReply();
+    }
+    return resolutionSettled(state);
+  }
+
+  private ReplyEffect<Event, State> resolutionSettled(Ended state) {
+    return Effect()
+        .persist(new ResolutionSettled(sessionId, state.status(), clock.instant()))
         .thenRun(s -> {
           timers.cancel(Tick.SETTLE);
           passivateLater();
@@ -1600,7 +1868,12 @@ public final class SessionEntity
         .onEvent(SessionCancelled.class, Matched::cancelled)
         .onEvent(ParticipantJoined.class, Matched::joined);
     builder.forStateType(Live.class).onEvent(SessionCompleted.class, Live::completed);
-    builder.forStateType(Ended.class).onEvent(EscrowSettled.class, Ended::settledBy);
+    builder.forStateType(Ended.class)
+        .onEvent(EscrowSettled.class, Ended::settledBy)
+        .onEvent(SessionDisputed.class, Ended::disputed)
+        .onEvent(SessionRefunded.class, Ended::refunded)
+        .onEvent(DisputeReleased.class, Ended::releasedBy)
+        .onEvent(ResolutionSettled.class, Ended::resolved);
     builder.forStateType(InRoom.class)
         .onEvent(ChatPosted.class, (state, e) -> state.posted(entryOf(e), roomSettings.boardReplayLimit()))
         .onEvent(BoardOpPosted.class, (state, e) -> state.posted(entryOf(e), roomSettings.boardReplayLimit()))

@@ -200,6 +200,13 @@ public final class StudentEntity
 
   public record GetWallet(ActorRef<StatusReply<WalletSummary>> replyTo) implements Command {}
 
+  /**
+   * From a session an admin refunded: what its settlement captured goes back to the balance.
+   * Idempotent by session: answers {@link SessionEntity.StudentRefunded} every time (with what was
+   * given back), refunding once; nothing captured answers 0 and writes nothing.
+   */
+  public record RefundSession(String sessionId, ActorRef<SessionEntity.StudentRefunded> replyTo) implements Command {}
+
   private record ChargeAnswered(String topUpId, ProviderResult result) implements Command {}
 
   /**
@@ -276,6 +283,14 @@ public final class StudentEntity
    */
   public record SessionCharged(String studentId, String sessionId, long capturedCents, long refundedCents, Instant at)
       implements Event, LedgerEvent {}
+
+  /** An admin refund gave back {@code refundedCents}, what the settled session had captured. */
+  public record CaptureRefunded(String studentId, String sessionId, long refundedCents, Instant at) implements Event, LedgerEvent {
+    @Override
+    public boolean movesMoney() {
+      return refundedCents > 0;
+    }
+  }
 
   /** A top-up is about to be paid (recorded first, so that a crash re-drives it). */
   public record TopUpStarted(String studentId, Wallet.TopUp topUp, Instant at) implements Event, LedgerEvent {}
@@ -488,6 +503,7 @@ public final class StudentEntity
         .onCommand(CloseInstantRequest.class, command -> Effect().noReply())
         .onCommand(ReleaseHold.class, command -> settledAlready(command.sessionId(), 0, command.replyTo()))
         .onCommand(ChargeSession.class, command -> settledAlready(command.sessionId(), 0, command.replyTo()))
+        .onCommand(RefundSession.class, command -> refundedAlready(command.sessionId(), 0, command.replyTo()))
         .onCommand(AbandonInstantRequest.class, command -> Effect().reply(command.replyTo(), StatusReply.ack()))
         .onCommand(TopUp.class, (state, command) -> reject(command.replyTo(), noStudent()))
         .onCommand(GetWallet.class, (state, command) -> reject(command.replyTo(), noStudent()))
@@ -501,6 +517,7 @@ public final class StudentEntity
         .onCommand(CloseInstantRequest.class, this::closeInstant)
         .onCommand(ReleaseHold.class, this::releaseHold)
         .onCommand(ChargeSession.class, this::chargeSession)
+        .onCommand(RefundSession.class, this::refundSession)
         .onCommand(AbandonInstantRequest.class, this::abandonInstant)
         .onCommand(TopUp.class, this::topUp)
         .onCommand(ChargeAnswered.class, this::chargeAnswered)
@@ -670,6 +687,26 @@ public final class StudentEntity
 
   private ReplyEffect<Event, State> settledAlready(String sessionId, long capturedCents, ActorRef<SessionEntity.StudentSettled> replyTo) {
     replyTo.tell(new SessionEntity.StudentSettled(sessionId, capturedCents));
+    return Effect().noReply();
+  }
+
+  /** An admin refund: what the session captured goes back, once. */
+  private ReplyEffect<Event, State> refundSession(Registered state, RefundSession command) {
+    String sessionId = command.sessionId();
+    Optional<Long> refunded = state.wallet().refundedFor(sessionId);
+    long captured = state.wallet().chargedFor(sessionId).orElse(0L);
+    if (refunded.isPresent() || captured <= 0) {
+      return refundedAlready(sessionId, refunded.orElse(0L), command.replyTo());
+    }
+    SessionEntity.StudentRefunded answer = new SessionEntity.StudentRefunded(sessionId, captured);
+    return Effect()
+        .persist(new CaptureRefunded(studentId, sessionId, captured, clock.instant()))
+        .thenRun(s -> command.replyTo().tell(answer))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> refundedAlready(String sessionId, long refundedCents, ActorRef<SessionEntity.StudentRefunded> replyTo) {
+    replyTo.tell(new SessionEntity.StudentRefunded(sessionId, refundedCents));
     return Effect().noReply();
   }
 
@@ -1026,6 +1063,7 @@ public final class StudentEntity
         .onEvent(InstantRequestOpened.class, Registered::opened)
         .onEvent(InstantRequestClosed.class, Registered::closed)
         .onEvent(SessionCharged.class, Registered::charged)
+        .onEvent(CaptureRefunded.class, (state, e) -> state.withWallet(state.wallet().sessionRefunded(e.sessionId(), e.refundedCents(), e.at())))
         .onEvent(TopUpStarted.class, (state, e) -> state.withWallet(state.wallet().topUpStarted(e.topUp())))
         .onEvent(TopUpSettled.class, (state, e) -> state.withWallet(state.wallet().topUpSettled(e.topUpId(), e.result(), e.at())))
         .onEvent(SubscriptionChargeStarted.class, this::planChargeStarted)

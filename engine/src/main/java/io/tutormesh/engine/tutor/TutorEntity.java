@@ -11,8 +11,11 @@ import io.tutormesh.engine.matching.Offer;
 import io.tutormesh.engine.matching.TutorCard;
 import io.tutormesh.engine.money.Earnings;
 import io.tutormesh.engine.money.MoneySettings;
+import io.tutormesh.engine.money.PaymentProvider;
+import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.session.SessionEntity;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -35,6 +39,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -42,6 +47,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One tutor (sharded, event-sourced, id = tutor id). This first version owns the profile: the
@@ -208,6 +214,44 @@ public final class TutorEntity
 
   public record GetEarnings(ActorRef<StatusReply<EarningsSummary>> replyTo) implements Command {}
 
+  /** How a tutor is paid out: the payment provider, and how soon a payout without an answer is asked again. */
+  public record Payouts(PaymentProvider provider, Duration retryInterval) {}
+
+  /** What a payout came to; the same for every retry with its key. */
+  public record PayoutResult(Earnings.Payout payout, long availableCents, String currency) implements CborSerializable {}
+
+  /**
+   * Pays {@code amountCents} of the available earnings out to the provider's account {@code
+   * accountId}, under the client's idempotency key: the same key and request again answer the
+   * first result (waiting for it if it is still being paid); the same key with another request is
+   * refused; more than is available is refused and moves nothing.
+   */
+  public record PayOut(String key, long amountCents, String accountId, ActorRef<StatusReply<PayoutResult>> replyTo) implements Command {}
+
+  /**
+   * From a disputed session: its credit stays pending until the dispute is resolved (also when it
+   * arrives before the credit). Idempotent: answers {@link SessionEntity.CreditFrozen} every time.
+   */
+  public record FreezeCredit(String sessionId, ActorRef<SessionEntity.CreditFrozen> replyTo) implements Command {}
+
+  /**
+   * From a session an admin refunded: its credit is taken back (net and commission). Idempotent by
+   * session: answers {@link SessionEntity.CreditReversed} every time, reversing once.
+   */
+  public record ReverseCredit(String sessionId, ActorRef<SessionEntity.CreditReversed> replyTo) implements Command {}
+
+  /**
+   * From a session whose dispute an admin released: the credit is unfrozen and available at once.
+   * Idempotent: answers {@link SessionEntity.CreditUnfrozen} every time.
+   */
+  public record UnfreezeCredit(String sessionId, ActorRef<SessionEntity.CreditUnfrozen> replyTo) implements Command {}
+
+  private record PayoutAnswered(String payoutId, ProviderResult result) implements Command {}
+
+  private record PayoutUnknown(String payoutId, String error) implements Command {}
+
+  private record RetryPayout(String payoutId) implements Command {}
+
   private record SocketGone(String connectionId) implements Command {}
 
   private record HoldChecked(String sessionId, boolean holds) implements Command {}
@@ -234,6 +278,26 @@ public final class TutorEntity
 
   /** A completed session's earnings: its gross split by the ladder, net pending for the dispute window. */
   public record EarningsCredited(String tutorId, String sessionId, Earnings.Credit credit, Instant at) implements Event, LedgerEvent {}
+
+  /** A session was disputed: its credit is frozen (pending) until the dispute is resolved. No money moves. */
+  public record EarningsFrozen(String tutorId, String sessionId, Instant at) implements Event {}
+
+  /** An admin released a disputed session: its credit is unfrozen and available from now on. No money moves. */
+  public record EarningsReleased(String tutorId, String sessionId, Instant at) implements Event {}
+
+  /** An admin refunded a session: its credit (net to the tutor, commission to the platform) is taken back. */
+  public record EarningsReversed(String tutorId, String sessionId, Earnings.Credit credit, Instant at) implements Event, LedgerEvent {}
+
+  /** A payout is about to be asked of the provider (recorded first, so that a crash re-drives it). */
+  public record PayoutStarted(String tutorId, Earnings.Payout payout, Instant at) implements Event {}
+
+  /** The provider's answer to a payout: paid out if it succeeded, available again otherwise. */
+  public record PayoutSettled(String tutorId, String payoutId, long amountCents, ProviderResult result, Instant at) implements Event, LedgerEvent {
+    @Override
+    public boolean movesMoney() {
+      return result.isSucceeded();
+    }
+  }
 
   // --- state, one class per lifecycle step ---
 
@@ -274,6 +338,10 @@ public final class TutorEntity
       return suspendedReason != null;
     }
 
+    Registered withEarnings(Earnings changed) {
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, changed);
+    }
+
     Registered updated(TutorProfileUpdated event) {
       return new Registered(event.profile(), rating, createdAt, event.at(), suspendedReason, activeSessionId, earnings);
     }
@@ -310,10 +378,20 @@ public final class TutorEntity
   }
 
   public static void init(ActorSystem<?> system, Links links) {
+    init(system, links, null);
+  }
+
+  public static void init(ActorSystem<?> system, Links links, Payouts payouts) {
     ProfileRules rules = ProfileRules.fromConfig(system.settings().config());
     MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, Clock.systemUTC())));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, payouts, Clock.systemUTC())));
+  }
+
+  /** @param payouts null: payouts are refused (a node always has them; some unit tests do not need them) */
+  public static Behavior<Command> create(
+      String tutorId, ProfileRules rules, MatchingSettings matching, Links links, Payouts payouts, Clock clock) {
+    return Behaviors.setup(context -> new TutorEntity(tutorId, rules, matching, links, clock, context).withPayouts(payouts));
   }
 
   public static Behavior<Command> create(String tutorId, ProfileRules rules, Clock clock) {
@@ -336,6 +414,9 @@ public final class TutorEntity
   private final Clock clock;
   private final ActorContext<Command> context;
   private final MoneySettings money;
+  private Payouts payouts;
+  /** Who waits for a payout still being paid: answered when its outcome is written. */
+  private final Map<String, List<ActorRef<StatusReply<PayoutResult>>>> waitingForPayout = new HashMap<>();
 
   // Volatile presence: lives while the socket heartbeats; a restarted entity starts OFFLINE until
   // the socket announces itself again.
@@ -377,6 +458,10 @@ public final class TutorEntity
         .onCommand(Reinstate.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(DeliverOffer.class, this::undeliverable)
         .onCommand(GetEarnings.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(PayOut.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(FreezeCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditFrozen(command.sessionId())))
+        .onCommand(ReverseCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditReversed(command.sessionId())))
+        .onCommand(UnfreezeCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditUnfrozen(command.sessionId())))
         .onAnyCommand(command -> Effect().noReply());
     builder.forStateType(Registered.class)
         .onCommand(UpdateProfile.class, this::update)
@@ -394,6 +479,13 @@ public final class TutorEntity
         .onCommand(Suspend.class, this::suspend)
         .onCommand(Reinstate.class, this::reinstate)
         .onCommand(CreditSession.class, this::creditSession)
+        .onCommand(FreezeCredit.class, this::freezeCredit)
+        .onCommand(ReverseCredit.class, this::reverseCredit)
+        .onCommand(UnfreezeCredit.class, this::unfreezeCredit)
+        .onCommand(PayOut.class, this::payOut)
+        .onCommand(PayoutAnswered.class, this::payoutAnswered)
+        .onCommand(PayoutUnknown.class, this::payoutUnknown)
+        .onCommand(RetryPayout.class, this::retryPayout)
         .onCommand(GetEarnings.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(earningsOf(state))));
     return builder.build();
   }
@@ -678,7 +770,12 @@ public final class TutorEntity
         .onEvent(TutorReleased.class, Registered::released)
         .onEvent(TutorSuspended.class, Registered::withSuspension)
         .onEvent(TutorReinstated.class, Registered::reinstated)
-        .onEvent(EarningsCredited.class, Registered::credited);
+        .onEvent(EarningsCredited.class, Registered::credited)
+        .onEvent(EarningsFrozen.class, (state, e) -> state.withEarnings(state.earnings().frozen(e.sessionId())))
+        .onEvent(EarningsReversed.class, (state, e) -> state.withEarnings(state.earnings().reversed(e.sessionId())))
+        .onEvent(EarningsReleased.class, (state, e) -> state.withEarnings(state.earnings().released(e.sessionId(), e.at())))
+        .onEvent(PayoutStarted.class, (state, e) -> state.withEarnings(state.earnings().payoutStarted(e.payout())))
+        .onEvent(PayoutSettled.class, (state, e) -> state.withEarnings(state.earnings().payoutSettled(e.payoutId(), e.result(), e.at())));
     return builder.build();
   }
 
@@ -703,6 +800,162 @@ public final class TutorEntity
         .persist(new EarningsCredited(tutorId, command.sessionId(), credit, clock.instant()))
         .thenRun(s -> command.replyTo().tell(credited))
         .thenNoReply();
+  }
+
+  // --- disputes and refunds, driven (and re-driven) by the session until acknowledged ---
+
+  private ReplyEffect<Event, State> freezeCredit(Registered state, FreezeCredit command) {
+    SessionEntity.CreditFrozen frozen = new SessionEntity.CreditFrozen(command.sessionId());
+    if (state.earnings().isFrozen(command.sessionId()) || state.earnings().isReversed(command.sessionId())) {
+      return acknowledge(command.replyTo(), frozen);
+    }
+    return Effect()
+        .persist(new EarningsFrozen(tutorId, command.sessionId(), clock.instant()))
+        .thenRun(s -> command.replyTo().tell(frozen))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> reverseCredit(Registered state, ReverseCredit command) {
+    SessionEntity.CreditReversed reversed = new SessionEntity.CreditReversed(command.sessionId());
+    Earnings.Credit credit = state.earnings().credits().get(command.sessionId());
+    if (credit == null || state.earnings().isReversed(command.sessionId())) {
+      return acknowledge(command.replyTo(), reversed);
+    }
+    return Effect()
+        .persist(new EarningsReversed(tutorId, command.sessionId(), credit, clock.instant()))
+        .thenRun(s -> command.replyTo().tell(reversed))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> unfreezeCredit(Registered state, UnfreezeCredit command) {
+    SessionEntity.CreditUnfrozen unfrozen = new SessionEntity.CreditUnfrozen(command.sessionId());
+    if (!state.earnings().isFrozen(command.sessionId())) {
+      return acknowledge(command.replyTo(), unfrozen);
+    }
+    return Effect()
+        .persist(new EarningsReleased(tutorId, command.sessionId(), clock.instant()))
+        .thenRun(s -> command.replyTo().tell(unfrozen))
+        .thenNoReply();
+  }
+
+  private <T> ReplyEffect<Event, State> acknowledge(ActorRef<T> replyTo, T answer) {
+    replyTo.tell(answer);
+    return Effect().noReply();
+  }
+
+  // --- payouts: written down before the provider is asked, its answer written down before it is told ---
+
+  private TutorEntity withPayouts(Payouts configured) {
+    this.payouts = configured;
+    return this;
+  }
+
+  private ReplyEffect<Event, State> payOut(Registered state, PayOut command) {
+    if (payouts == null) {
+      return reject(command.replyTo(), Rejection.internal("payouts are not configured"));
+    }
+    String key = command.key();
+    if (key == null || key.isEmpty() || key.length() > PaymentProvider.MAX_KEY_LENGTH) {
+      return reject(command.replyTo(), Rejection.invalid("Idempotency-Key", "1 to " + PaymentProvider.MAX_KEY_LENGTH + " characters are required"));
+    }
+    if (command.amountCents() <= 0) {
+      return reject(command.replyTo(), Rejection.invalid("amountCents", "must be a positive number of cents"));
+    }
+    String account = command.accountId();
+    if (account == null || account.isBlank() || account.length() > 255) {
+      return reject(command.replyTo(), Rejection.invalid("accountId", "the payment provider's id of the payout account is required (at most 255 characters)"));
+    }
+    String requestHash = command.amountCents() + "|" + account;
+    Optional<Earnings.Payout> earlier = state.earnings().payout(key);
+    if (earlier.isPresent()) {
+      return payoutAgain(state, earlier.get(), requestHash, command.replyTo());
+    }
+    Instant now = clock.instant();
+    long available = state.earnings().availableCents(now);
+    if (command.amountCents() > available) {
+      return reject(command.replyTo(), Rejection.conflict("only " + available + " cents are available for a payout (earnings in the dispute window are pending); nothing was paid out"));
+    }
+    Earnings.Payout started = new Earnings.Payout(
+        UUID.randomUUID().toString(), key, requestHash, command.amountCents(), account, Earnings.PayoutStatus.PENDING, null, null, now, null);
+    return Effect()
+        .persist(new PayoutStarted(tutorId, started, now))
+        .thenRun(s -> {
+          waitForPayout(started.payoutId(), command.replyTo());
+          pay(started);
+        })
+        .thenNoReply();
+  }
+
+  /** The same key again: the first result, or a wait for it; another request under that key is refused. */
+  private ReplyEffect<Event, State> payoutAgain(
+      Registered state, Earnings.Payout earlier, String requestHash, ActorRef<StatusReply<PayoutResult>> replyTo) {
+    if (!earlier.requestHash().equals(requestHash)) {
+      return reject(replyTo, Rejection.conflict("this Idempotency-Key was used for another payout (" + earlier.amountCents() + " cents to " + earlier.accountId() + ")"));
+    }
+    if (earlier.status() == Earnings.PayoutStatus.PENDING) {
+      waitForPayout(earlier.payoutId(), replyTo);
+      return Effect().noReply();
+    }
+    return Effect().reply(replyTo, StatusReply.success(payoutResult(state, earlier.payoutId())));
+  }
+
+  private void waitForPayout(String payoutId, ActorRef<StatusReply<PayoutResult>> replyTo) {
+    waitingForPayout.computeIfAbsent(payoutId, id -> new ArrayList<>()).add(replyTo);
+  }
+
+  /** Asks the provider, idempotently by the payout's id; a lost answer is asked again later. */
+  private void pay(Earnings.Payout payout) {
+    CompletionStage<ProviderResult> paid = payouts.provider()
+        .payout("payout:" + payout.payoutId(), payout.accountId(), payout.amountCents(), money.currency());
+    context.pipeToSelf(paid, (result, error) -> result != null ? new PayoutAnswered(payout.payoutId(), result) : new PayoutUnknown(payout.payoutId(), String.valueOf(error)));
+  }
+
+  private ReplyEffect<Event, State> payoutAnswered(Registered state, PayoutAnswered answered) {
+    Optional<Earnings.Payout> payout = state.earnings().payoutById(answered.payoutId());
+    if (payout.isEmpty() || payout.get().status() != Earnings.PayoutStatus.PENDING) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new PayoutSettled(tutorId, answered.payoutId(), payout.get().amountCents(), answered.result(), clock.instant()))
+        .thenRun(s -> answerPayoutWaiting(answered.payoutId(), (Registered) s))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> payoutUnknown(Registered state, PayoutUnknown unknown) {
+    context.getLog().warn("Payout {} of tutor {}: no answer from the payment provider ({}); asking again", unknown.payoutId(), tutorId, unknown.error());
+    state.earnings().payoutById(unknown.payoutId())
+        .filter(p -> p.status() == Earnings.PayoutStatus.PENDING)
+        .ifPresent(p -> context.scheduleOnce(payouts.retryInterval(), context.getSelf(), new RetryPayout(p.payoutId())));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> retryPayout(Registered state, RetryPayout retry) {
+    state.earnings().payoutById(retry.payoutId()).filter(p -> p.status() == Earnings.PayoutStatus.PENDING).ifPresent(this::pay);
+    return Effect().noReply();
+  }
+
+  private void answerPayoutWaiting(String payoutId, Registered state) {
+    List<ActorRef<StatusReply<PayoutResult>>> waiting = waitingForPayout.remove(payoutId);
+    if (waiting != null) {
+      PayoutResult result = payoutResult(state, payoutId);
+      waiting.forEach(replyTo -> replyTo.tell(StatusReply.success(result)));
+    }
+  }
+
+  private PayoutResult payoutResult(Registered state, String payoutId) {
+    return new PayoutResult(state.earnings().payoutById(payoutId).orElseThrow(), state.earnings().availableCents(clock.instant()), money.currency());
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::recovered).build();
+  }
+
+  /** Payouts that were started but have no outcome (a crash in between): asked again, same key. */
+  private void recovered(State state) {
+    if (state instanceof Registered registered && payouts != null) {
+      registered.earnings().pendingPayouts().forEach(this::pay);
+    }
   }
 
   private EarningsSummary earningsOf(Registered state) {

@@ -1,8 +1,10 @@
 package io.tutormesh.gateway.admin;
 
+import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
 import io.tutormesh.gateway.http.ApiContext;
 import io.tutormesh.gateway.http.ApiDirectives;
+import io.tutormesh.gateway.session.SessionDtos;
 import io.tutormesh.gateway.tutor.TutorDtos;
 import io.tutormesh.persistence.ledger.LedgerCheck;
 import java.time.Duration;
@@ -32,7 +34,28 @@ public final class AdminRoutes extends ApiDirectives {
         pathPrefix("tutors", () -> pathPrefix(PathMatchers.segment(), id -> concat(
             path("suspend", () -> suspend(id)),
             path("reinstate", () -> reinstate(id))))),
+        pathPrefix("sessions", () -> pathPrefix(PathMatchers.segment(), id -> concat(
+            path("refund", () -> refund(id)),
+            path("release", () -> release(id))))),
         path(PathMatchers.segment("ledger").slash("check"), this::ledgerCheck)));
+  }
+
+  /** A full refund of a completed or disputed session: the tutor's credit reversed, the student paid back. */
+  private Route refund(String id) {
+    return endpoint("/v1/admin/sessions/{id}/refund", () -> authenticated(who -> validId("id", id, () -> post(() -> authorize(
+        who.isAdmin(), "admins only", () -> jsonBody(SessionDtos.ReasonBody.class, body -> reply(
+            200,
+            sharding.entityRefFor(SessionEntity.ENTITY_KEY, id).askWithStatus(replyTo -> new SessionEntity.Refund(who.userId(), body.reason(), replyTo), askTimeout),
+            SessionDtos.Session::of)))))));
+  }
+
+  /** Ends a dispute in the tutor's favour: the session COMPLETED again, the tutor's credit available at once. */
+  private Route release(String id) {
+    return endpoint("/v1/admin/sessions/{id}/release", () -> authenticated(who -> validId("id", id, () -> post(() -> authorize(
+        who.isAdmin(), "admins only", () -> jsonBody(SessionDtos.ReasonBody.class, body -> reply(
+            200,
+            sharding.entityRefFor(SessionEntity.ENTITY_KEY, id).askWithStatus(replyTo -> new SessionEntity.ReleaseDispute(who.userId(), body.reason(), replyTo), askTimeout),
+            SessionDtos.Session::of)))))));
   }
 
   /** The ledger's trial balance and its reconciliation with the provider (eventually consistent). */

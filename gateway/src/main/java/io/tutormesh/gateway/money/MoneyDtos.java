@@ -68,22 +68,58 @@ public final class MoneyDtos {
     }
   }
 
-  /** One session's credit; {@code status} is PENDING until {@code availableAt} (the dispute window's end), then AVAILABLE. */
+  /**
+   * `POST /v1/tutors/{id}/payouts`: {@code amountCents} of the available earnings to the payment
+   * provider's payout account {@code accountId}; {@code currency}, when sent, must be the platform's.
+   */
+  public record PayoutRequest(Long amountCents, String accountId, String currency) {}
+
+  /** A payout as answered (201) and listed in the earnings: {@code status} PENDING, SUCCEEDED, DECLINED or FAILED. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Payout(String payoutId, String status, long amountCents, String currency, String accountId, String reference,
+      Long availableCents, Instant at) {
+    static Payout of(TutorEntity.PayoutResult result) {
+      Earnings.Payout p = result.payout();
+      return new Payout(p.payoutId(), p.status().name(), p.amountCents(), result.currency(), p.accountId(), p.reference(),
+          result.availableCents(), p.at());
+    }
+
+    static Payout listed(Earnings.Payout p, String currency) {
+      return new Payout(p.payoutId(), p.status().name(), p.amountCents(), currency, p.accountId(), p.reference(), null, p.at());
+    }
+  }
+
+  /**
+   * One session's credit; {@code status} is PENDING until {@code availableAt} (the dispute window's
+   * end), then AVAILABLE; DISPUTED while a dispute freezes it (pending); REFUNDED once an admin
+   * refund took it back (it counts nowhere).
+   */
   public record EarningsEntry(String sessionId, long grossCents, int commissionPercent, long commissionCents, long netCents,
       long minutes, String status, Instant availableAt, Instant at) {}
 
-  /** `GET /v1/tutors/{id}/earnings`: entries newest first (the latest 100). */
+  /** `GET /v1/tutors/{id}/earnings`: entries and payouts newest first (the latest 100 of each). */
   public record EarningsView(String tutorId, long availableCents, long pendingCents, long paidOutCents, long commissionCents,
-      String currency, List<EarningsEntry> entries) {
+      String currency, List<EarningsEntry> entries, List<Payout> payouts) {
     static EarningsView of(TutorEntity.EarningsSummary s) {
       Earnings e = s.earnings();
       Instant now = s.asOf();
       List<EarningsEntry> entries = e.latest(Wallet.MAX_ENTRIES).stream()
           .map(c -> new EarningsEntry(c.sessionId(), c.grossCents(), c.commissionPercent(), c.commissionCents(), c.netCents(), c.minutes(),
-              c.availableAt().isAfter(now) ? "PENDING" : "AVAILABLE", c.availableAt(), c.at()))
+              status(e, c, now), c.availableAt(), c.at()))
           .toList();
+      List<Payout> payouts = e.latestPayouts(Wallet.MAX_ENTRIES).stream().map(p -> Payout.listed(p, s.currency())).toList();
       return new EarningsView(s.tutorId(), e.availableCents(now), e.pendingCents(now), e.paidOutCents(), e.commissionCents(),
-          s.currency(), entries);
+          s.currency(), entries, payouts);
+    }
+
+    private static String status(Earnings e, Earnings.Credit c, Instant now) {
+      if (e.isReversed(c.sessionId())) {
+        return "REFUNDED";
+      }
+      if (e.isFrozen(c.sessionId())) {
+        return "DISPUTED";
+      }
+      return c.availableAt().isAfter(now) ? "PENDING" : "AVAILABLE";
     }
   }
 }

@@ -40,6 +40,9 @@ public final class SessionDtos {
 
   public record Escrow(String status, long heldCents, long releasedCents, long refundedCents) {}
 
+  /** `POST /v1/sessions/{id}/dispute` and `POST /v1/admin/sessions/{id}/refund`: a reason of 1 to 500 characters. */
+  public record ReasonBody(String reason) {}
+
   public record TimelineEntry(Instant at, String status) {}
 
   /** `GET /v1/sessions/{id}` and the answer to a cancel. */
@@ -62,7 +65,7 @@ public final class SessionDtos {
       Instant startedAt,
       Instant endedAt) {
 
-    static Session of(SessionEntity.SessionSummary s) {
+    public static Session of(SessionEntity.SessionSummary s) {
       SessionEntity.Escrow e = s.escrow();
       return new Session(
           s.sessionId(),

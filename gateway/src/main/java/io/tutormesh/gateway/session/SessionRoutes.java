@@ -82,7 +82,15 @@ public final class SessionRoutes extends ApiDirectives {
         path("instant-requests", this::instantRequests),
         pathPrefix("sessions", () -> pathPrefix(PathMatchers.segment(), id -> concat(
             pathEnd(() -> session(id)),
-            path("cancel", () -> cancel(id))))));
+            path("cancel", () -> cancel(id)),
+            path("dispute", () -> dispute(id))))));
+  }
+
+  /** The session's student (or an admin) disputes a completed session within the dispute window. */
+  private Route dispute(String id) {
+    return endpoint("/v1/sessions/{id}/dispute", () -> authenticated(who -> validId("id", id, () -> post(() -> jsonBody(
+        SessionDtos.ReasonBody.class, body -> reply(200, sessionRef(id).askWithStatus(
+            replyTo -> new SessionEntity.Dispute(who.userId(), who.isAdmin(), body.reason(), replyTo), askTimeout), SessionDtos.Session::of))))));
   }
 
   private Route instantRequests() {

@@ -72,7 +72,7 @@ public final class KpiHandler {
     }
   }
 
-  /** Students' money events: escrows, refunds, and the outcome of every charge (top-ups, plans). */
+  /** Students' money events: escrows, refunds (at completion and by an admin), and the outcome of every charge (top-ups, plans). */
   public static final class Students extends Handler<EventEnvelope<StudentEntity.Event>> {
     private final KpiRepository repository;
     private final FinanceObserver observer;
@@ -92,6 +92,15 @@ public final class KpiHandler {
         return repository.money(new Kpis.MoneyRow(Kpis.REFUND, charged.sessionId(), charged.refundedCents(), charged.at()))
             .thenApply(done -> {
               observer.refunded(charged.refundedCents());
+              return done;
+            });
+      }
+      if (event instanceof StudentEntity.CaptureRefunded refunded && refunded.refundedCents() > 0) {
+        // An admin refund of what a lesson captured: a refund row of its own (the lesson's partial
+        // refund at completion, if any, keeps the row keyed by the session id).
+        return repository.money(new Kpis.MoneyRow(Kpis.REFUND, "admin:" + refunded.sessionId(), refunded.refundedCents(), refunded.at()))
+            .thenApply(done -> {
+              observer.refunded(refunded.refundedCents());
               return done;
             });
       }

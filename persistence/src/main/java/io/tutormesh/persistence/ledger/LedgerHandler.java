@@ -54,6 +54,9 @@ public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Eve
     if (event instanceof StudentEntity.SessionCharged charged) {
       return post(Postings.charged(charged.studentId(), charged.sessionId(), charged.refundedCents(), charged.at()), source);
     }
+    if (event instanceof StudentEntity.CaptureRefunded refunded) {
+      return post(Postings.refunded(refunded.studentId(), refunded.sessionId(), refunded.refundedCents(), refunded.at()), source);
+    }
     return CompletableFuture.completedFuture(Done.getInstance());
   }
 
@@ -77,7 +80,19 @@ public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Eve
             credited.tutorId(), credited.sessionId(), credited.credit().netCents(), credited.credit().commissionCents(), credited.at());
         return postings.isEmpty() ? CompletableFuture.completedFuture(Done.getInstance()) : repository.post(postings, source);
       }
+      String source = envelope.persistenceId() + "#" + envelope.sequenceNr();
+      if (envelope.event() instanceof TutorEntity.EarningsReversed reversed) {
+        return post(Postings.reversed(
+            reversed.tutorId(), reversed.sessionId(), reversed.credit().netCents(), reversed.credit().commissionCents(), reversed.at()), source);
+      }
+      if (envelope.event() instanceof TutorEntity.PayoutSettled settled && settled.result().isSucceeded()) {
+        return post(Postings.paidOut(settled.tutorId(), settled.payoutId(), settled.amountCents(), settled.at()), source);
+      }
       return CompletableFuture.completedFuture(Done.getInstance());
+    }
+
+    private CompletionStage<Done> post(java.util.List<Postings.Posting> postings, String source) {
+      return postings.isEmpty() ? CompletableFuture.completedFuture(Done.getInstance()) : repository.post(postings, source);
     }
   }
 }
