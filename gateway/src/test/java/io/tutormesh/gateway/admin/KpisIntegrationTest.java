@@ -1,27 +1,13 @@
 package io.tutormesh.gateway.admin;
 
 import static io.tutormesh.gateway.session.Fixtures.assertProblem;
-import static io.tutormesh.gateway.session.Fixtures.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tutormesh.gateway.Node;
-import io.tutormesh.gateway.session.Fixtures;
-import io.tutormesh.gateway.testing.Api;
-import io.tutormesh.gateway.testing.Api.Reply;
+import io.tutormesh.gateway.testing.MoneyFlowFixture;
 import io.tutormesh.gateway.testing.Funding;
-import io.tutormesh.gateway.testing.TestNodes;
 import io.tutormesh.gateway.testing.WsClient;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,134 +16,7 @@ import org.junit.jupiter.api.Test;
  * projections caught up; only admins may read them; a bad window is 400. Other test classes may
  * share the keyspace, so counts are at least these sessions' (the window starts with this class).
  */
-class KpisIntegrationTest {
-
-  private static final Duration DEADLINE = Duration.ofSeconds(30);
-  /** The ledger is a projection: events by tag arrive after the plugin's eventual-consistency delay. */
-  private static final Duration LEDGER_DEADLINE = Duration.ofSeconds(90);
-  private static final List<String> LANGUAGES = List.of("it", "pt", "ru", "zh", "ar", "hi", "bg", "hr", "sk", "sl", "lt", "lv");
-  private static final AtomicInteger nextLanguage = new AtomicInteger();
-  private static final long TUTOR_RATE = 3000;
-
-  private static Node node;
-  private static Api api;
-  private static String admin;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = TestNodes.start(Map.of("tutormesh.matching.request-timeout", "4s"));
-    api = new Api(node.httpPort());
-    admin = api.token(unique("admin"), "admin");
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.stop();
-    }
-  }
-
-  record Student(String id, String token) {}
-
-  record Tutor(String id, String token, WsClient socket) implements AutoCloseable {
-    @Override
-    public void close() {
-      socket.close();
-    }
-  }
-
-  private static String language() {
-    return LANGUAGES.get(nextLanguage.getAndIncrement() % LANGUAGES.size());
-  }
-
-  private static Student student(boolean funded) {
-    String id = unique("payer");
-    String token = api.token(id, "student");
-    assertThat(api.put("/v1/students/" + id, token, Fixtures.studentJson("Pia")).status()).isEqualTo(200);
-    if (funded) {
-      assertThat(Funding.fund(api, id, token)).isEqualTo(Funding.CREDIT_CENTS);
-    }
-    return new Student(id, token);
-  }
-
-  /** An ONLINE tutor teaching physics in `language` at 30.00 an hour, who accepts every offer. */
-  private static Tutor tutor(String language) throws Exception {
-    String id = unique("earner");
-    String token = api.token(id, "tutor");
-    Reply profile = api.put("/v1/tutors/" + id, token, Fixtures.tutorJson("Emmy", "physics", List.of("high"), List.of(language), TUTOR_RATE));
-    assertThat(profile.status()).as(profile.body()).isEqualTo(200);
-    WsClient socket = WsClient.connect(node.wsPort(), "/ws/tutor", token, (ws, frame) -> {
-      if ("offer".equals(frame.path("type").asText())) {
-        ws.send("{\"type\":\"accept\",\"offerId\":\"" + frame.get("offerId").asText() + "\"}");
-      }
-    });
-    await(() -> api.get("/v1/tutors/" + id, token).json(), t -> "ONLINE".equals(t.path("presence").asText()), "tutor online");
-    return new Tutor(id, token, socket);
-  }
-
-  private static Reply request(Student s, String language, long maxRateCents, int minutes) {
-    return api.post("/v1/instant-requests", s.token(), Fixtures.instantJson("physics", "high", language, maxRateCents, minutes));
-  }
-
-  private static String requested(Student s, String language, long maxRateCents, int minutes) {
-    Reply reply = request(s, language, maxRateCents, minutes);
-    assertThat(reply.status()).as(reply.body()).isEqualTo(202);
-    return reply.json().get("sessionId").asText();
-  }
-
-  private static JsonNode wallet(Student s) {
-    Reply reply = api.get("/v1/students/" + s.id() + "/wallet", s.token());
-    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    return reply.json();
-  }
-
-  private static JsonNode awaitWallet(Student s, long balanceCents, long heldCents) throws InterruptedException {
-    return await(() -> wallet(s), w -> w.get("balanceCents").asLong() == balanceCents && w.get("heldCents").asLong() == heldCents,
-        "wallet of " + s.id() + " at balance " + balanceCents + ", held " + heldCents);
-  }
-
-  private static JsonNode session(String sessionId, String token) {
-    Reply reply = api.get("/v1/sessions/" + sessionId, token);
-    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    return reply.json();
-  }
-
-  private static JsonNode awaitStatus(String sessionId, String token, String status) throws InterruptedException {
-    return await(() -> session(sessionId, token), j -> status.equals(j.path("status").asText()), "session " + sessionId + " " + status);
-  }
-
-  private static JsonNode earnings(Tutor t) {
-    Reply reply = api.get("/v1/tutors/" + t.id() + "/earnings", t.token());
-    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    return reply.json();
-  }
-
-  private static <T> T await(Supplier<T> read, Predicate<T> done, String what) throws InterruptedException {
-    return await(read, done, what, DEADLINE);
-  }
-
-  private static <T> T await(Supplier<T> read, Predicate<T> done, String what, Duration deadline) throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    T last = read.get();
-    while (!done.test(last)) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + deadline + ": " + what + "; last: " + last);
-      }
-      TimeUnit.MILLISECONDS.sleep(100); // poll interval, bounded by the deadline
-      last = read.get();
-    }
-    return last;
-  }
-
-  private static JsonNode ledger() {
-    Reply reply = api.get("/v1/admin/ledger/check", admin);
-    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    return reply.json();
-  }
-
-  private static long account(JsonNode check, String account) {
-    return check.path("accounts").path(account).asLong(0);
-  }
+class KpisIntegrationTest extends MoneyFlowFixture {
 
   private static final Instant START = Instant.now().minusSeconds(1);
 
