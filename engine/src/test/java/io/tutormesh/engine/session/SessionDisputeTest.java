@@ -44,11 +44,11 @@ import org.junit.jupiter.api.Test;
 class SessionDisputeTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private static final MatchingSettings MATCHING =
-      new MatchingSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), 1, Duration.ofMillis(100), Duration.ofSeconds(45), 3, 15, 180);
-  private static final RoomSettings ROOM = RoomSettings.fromConfig(ConfigFactory.defaultReference());
-  private static final SessionEntity.Billing BILLING = new SessionEntity.Billing(15, Duration.ofMillis(300));
-  private static final InstantRequest REQUEST = new InstantRequest("math", "university", "fr", 6000, 60);
+  // The settlement's session: the same settings and request, a settled lesson is where a dispute starts.
+  private static final MatchingSettings MATCHING = SessionSettlementTest.MATCHING;
+  private static final RoomSettings ROOM = SessionSettlementTest.ROOM;
+  private static final SessionEntity.Billing BILLING = SessionSettlementTest.BILLING;
+  private static final InstantRequest REQUEST = SessionSettlementTest.REQUEST;
 
   private static ActorTestKit testKit;
 

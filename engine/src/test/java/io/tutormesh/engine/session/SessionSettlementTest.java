@@ -41,12 +41,12 @@ import org.junit.jupiter.api.Test;
 class SessionSettlementTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private static final MatchingSettings MATCHING =
+  static final MatchingSettings MATCHING =
       new MatchingSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), 1, Duration.ofMillis(100), Duration.ofSeconds(45), 3, 15, 180);
-  private static final RoomSettings ROOM = RoomSettings.fromConfig(ConfigFactory.defaultReference());
-  private static final SessionEntity.Billing BILLING = new SessionEntity.Billing(15, Duration.ofMillis(300));
+  static final RoomSettings ROOM = RoomSettings.fromConfig(ConfigFactory.defaultReference());
+  static final SessionEntity.Billing BILLING = new SessionEntity.Billing(15, Duration.ofMillis(300));
   /** Holds 60.00 × 60 / 60 = 6,000; the tutor's 40.00 an hour makes an escrow of 4,000. */
-  private static final InstantRequest REQUEST = new InstantRequest("math", "university", "fr", 6000, 60);
+  static final InstantRequest REQUEST = new InstantRequest("math", "university", "fr", 6000, 60);
 
   private static ActorTestKit testKit;
 
