@@ -92,7 +92,8 @@ public final class Node {
                 settings.dataDir(),
                 EmbeddedCassandra.Options.defaults()
                     .withStartTimeout(settings.embeddedStartTimeout())
-                    .withHeap("256m", settings.embeddedHeap()));
+                    .withHeap("256m", settings.embeddedHeap())
+                    .withJvmOptions(settings.embeddedJvmOptions()));
         contactPoints = List.of(embedded.contactPoint());
       }
       if (settings.applySchema()) {

@@ -30,6 +30,7 @@ public record NodeSettings(
     boolean applySchema,
     Duration embeddedStartTimeout,
     String embeddedHeap,
+    List<String> embeddedJvmOptions,
     Duration embeddedStopTimeout,
     String clusterHostname,
     int clusterPort,
@@ -60,11 +61,16 @@ public record NodeSettings(
         t.getBoolean("cassandra.apply-schema"),
         t.getDuration("cassandra.embedded.start-timeout"),
         t.getString("cassandra.embedded.heap"),
+        words(t.getString("cassandra.embedded.jvm-options")),
         t.getDuration("cassandra.embedded.stop-timeout"),
         t.getString("cluster.hostname"),
         t.getInt("cluster.port"),
         hostPorts("TUTORMESH_SEED_NODES", t.getString("cluster.seed-nodes"), 25520),
         t.getDuration("readiness.cassandra-timeout"));
+  }
+
+  private static List<String> words(String value) {
+    return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
   }
 
   /** True when the node starts its own Cassandra. */

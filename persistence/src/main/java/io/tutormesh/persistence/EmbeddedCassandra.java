@@ -86,6 +86,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
    *     For tests.
    * @param cqlPort a fixed CQL port, or {@code 0} (the default) for the remembered port while it is
    *     free, else a free one. A fixed port that is taken fails the start instead of moving.
+   * @param jvmOptions more options for the server's JVM, after the built-in ones (e.g. GC tuning)
    */
   public record Options(
       Duration startTimeout,
@@ -94,7 +95,8 @@ public final class EmbeddedCassandra implements AutoCloseable {
       String maxHeap,
       String clusterName,
       boolean unsafeSystem,
-      int cqlPort) {
+      int cqlPort,
+      List<String> jvmOptions) {
 
     public Options {
       Objects.requireNonNull(startTimeout, "startTimeout");
@@ -102,6 +104,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
       Objects.requireNonNull(initialHeap, "initialHeap");
       Objects.requireNonNull(maxHeap, "maxHeap");
       Objects.requireNonNull(clusterName, "clusterName");
+      jvmOptions = List.copyOf(jvmOptions);
       if (cqlPort < 0 || cqlPort > 65535) {
         throw new IllegalArgumentException("cqlPort must be 0 (any) or 1-65535, got " + cqlPort);
       }
@@ -115,44 +118,49 @@ public final class EmbeddedCassandra implements AutoCloseable {
         String maxHeap,
         String clusterName,
         boolean unsafeSystem) {
-      this(startTimeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafeSystem, 0);
+      this(startTimeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafeSystem, 0, List.of());
     }
 
     /** Sized for a laptop: {@code -Xms256m -Xmx512m}; 60 s to start, 20 s to stop. */
     public static Options defaults() {
       return new Options(
-          Duration.ofSeconds(60), Duration.ofSeconds(20), "256m", "512m", "tutormesh", false, 0);
+          Duration.ofSeconds(60), Duration.ofSeconds(20), "256m", "512m", "tutormesh", false, 0, List.of());
     }
 
     public Options withStartTimeout(Duration timeout) {
       return new Options(
-          timeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafeSystem, cqlPort);
+          timeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafeSystem, cqlPort, jvmOptions);
     }
 
     public Options withStopTimeout(Duration timeout) {
       return new Options(
-          startTimeout, timeout, initialHeap, maxHeap, clusterName, unsafeSystem, cqlPort);
+          startTimeout, timeout, initialHeap, maxHeap, clusterName, unsafeSystem, cqlPort, jvmOptions);
     }
 
     public Options withHeap(String initial, String max) {
       return new Options(
-          startTimeout, stopTimeout, initial, max, clusterName, unsafeSystem, cqlPort);
+          startTimeout, stopTimeout, initial, max, clusterName, unsafeSystem, cqlPort, jvmOptions);
     }
 
     public Options withClusterName(String name) {
       return new Options(
-          startTimeout, stopTimeout, initialHeap, maxHeap, name, unsafeSystem, cqlPort);
+          startTimeout, stopTimeout, initialHeap, maxHeap, name, unsafeSystem, cqlPort, jvmOptions);
     }
 
     public Options withUnsafeSystem(boolean unsafe) {
       return new Options(
-          startTimeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafe, cqlPort);
+          startTimeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafe, cqlPort, jvmOptions);
+    }
+
+    public Options withJvmOptions(List<String> options) {
+      return new Options(
+          startTimeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafeSystem, cqlPort, options);
     }
 
     /** A fixed CQL port ({@code 0}: the remembered or a free one, the default). */
     public Options withCqlPort(int port) {
       return new Options(
-          startTimeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafeSystem, port);
+          startTimeout, stopTimeout, initialHeap, maxHeap, clusterName, unsafeSystem, port, jvmOptions);
     }
   }
 
@@ -547,7 +555,9 @@ public final class EmbeddedCassandra implements AutoCloseable {
         "-Djava.net.preferIPv4Stack=true",
         "-Djdk.attach.allowAttachSelf=true",
         "-Dio.netty.tryReflectionSetAccessible=true",
-        "-Dcassandra-foreground=yes"));
+        "-Dcassandra-foreground=yes",
+        // Its pauses are part of every write's latency: kept where the server's other logs are.
+        "-Xlog:gc:file=" + home.resolve("logs").resolve("gc.log") + ":time,uptime:filecount=2,filesize=10m"));
     for (String export : List.of(
         "java.base/jdk.internal.misc",
         "java.management.rmi/com.sun.jmx.remote.internal.rmi",
@@ -592,6 +602,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
     if (options.unsafeSystem()) {
       command.add("-Dcassandra.unsafesystem=true");
     }
+    command.addAll(options.jvmOptions());
     command.add("-cp");
     command.add(Stream.concat(Stream.of(boot), classpath.stream())
         .map(Path::toString)

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +67,9 @@ class CassandraServerMainTest {
         Duration.ofSeconds(1), Duration.ofSeconds(2), "1m", "2m", "c", true);
 
     assertThat(old.cqlPort()).isZero();
+    assertThat(old.jvmOptions()).isEmpty();
+    assertThat(old.withJvmOptions(List.of("-XX:MaxGCPauseMillis=20")).withCqlPort(9042).jvmOptions())
+        .containsExactly("-XX:MaxGCPauseMillis=20");
     assertThat(EmbeddedCassandra.Options.defaults().cqlPort()).isZero();
     assertThat(old.withCqlPort(9042).withHeap("3m", "4m"))
         .extracting(o -> o.cqlPort(), o -> o.maxHeap(), o -> o.unsafeSystem())

@@ -47,6 +47,14 @@ class EmbeddedCassandraTest {
   }
 
   @Test
+  void keepsItsGcLogWithItsOtherLogs() throws Exception {
+    java.nio.file.Path gcLog = cassandra.home().resolve("logs").resolve("gc.log");
+
+    assertThat(gcLog).exists();
+    assertThat(java.nio.file.Files.readString(gcLog)).contains("Using G1");
+  }
+
+  @Test
   void secondServerOnTheSameDataFailsFast() {
     long started = System.nanoTime();
 
