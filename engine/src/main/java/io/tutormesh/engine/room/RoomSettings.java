@@ -15,12 +15,16 @@ public record RoomSettings(
     int transcriptMaxLimit,
     int maxChatEntries,
     int snapshotEvery,
-    String readJournal) {
+    String readJournal,
+    Duration noShowGrace) {
 
   public RoomSettings {
     if (chatMaxChars < 1 || boardReplayLimit < 0 || maxBoardBytes < 1 || pageEntries < 1 || pageBytes < 1024 || transcriptMaxLimit < 1
         || maxChatEntries < 1 || snapshotEvery < 1) {
       throw new IllegalArgumentException("tutormesh.room: limits must be positive (page-bytes at least 1024)");
+    }
+    if (noShowGrace == null || noShowGrace.isNegative() || noShowGrace.isZero()) {
+      throw new IllegalArgumentException("tutormesh.room.no-show-grace must be positive");
     }
     if (readJournal == null || readJournal.isBlank()) {
       throw new IllegalArgumentException("tutormesh.room.read-journal: the read journal plugin's config path is required");
@@ -42,30 +46,35 @@ public record RoomSettings(
         r.getInt("transcript-max-limit"),
         r.getInt("max-chat-entries"),
         r.getInt("snapshot-every"),
-        r.getString("read-journal"));
+        r.getString("read-journal"),
+        r.getDuration("no-show-grace"));
   }
 
   public RoomSettings withAbandonTimeout(Duration timeout) {
-    return new RoomSettings(chatMaxChars, masker, timeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal);
+    return new RoomSettings(chatMaxChars, masker, timeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, noShowGrace);
+  }
+
+  public RoomSettings withNoShowGrace(Duration grace) {
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, grace);
   }
 
   public RoomSettings withBoardReplayLimit(int limit) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, limit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, limit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, noShowGrace);
   }
 
   public RoomSettings withMaxBoardBytes(long bytes) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, bytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, bytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, noShowGrace);
   }
 
   public RoomSettings withMaxChatEntries(int entries) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, entries, snapshotEvery, readJournal);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, entries, snapshotEvery, readJournal, noShowGrace);
   }
 
   public RoomSettings withSnapshotEvery(int events) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, events, readJournal);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, events, readJournal, noShowGrace);
   }
 
   public RoomSettings withReadJournal(String pluginId) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, pluginId);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, pluginId, noShowGrace);
   }
 }

@@ -13,6 +13,7 @@ import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.matching.Offer;
 import io.tutormesh.engine.matching.TutorCard;
 import io.tutormesh.engine.money.DisputePolicy;
+import io.tutormesh.engine.money.NoShowPolicy;
 import io.tutormesh.engine.money.Pricing;
 import io.tutormesh.engine.room.Board;
 import io.tutormesh.engine.room.BoardOp;
@@ -311,7 +312,7 @@ public final class SessionEntity
   /** Just matched: the participants already connected (the student watching the dispatch) have joined the room. */
   private record JoinConnected() implements Command {}
 
-  private enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH, ROOM_ABANDONED, SETTLE }
+  private enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH, ROOM_ABANDONED, NO_SHOW, SETTLE }
 
   private static final Rejection TOO_LATE =
       Rejection.unavailable("the request could not be taken in time (the node is busy); nothing was opened; retry");
@@ -353,6 +354,13 @@ public final class SessionEntity
   public record SessionCancelled(String sessionId, String byUserId, Instant at) implements Event {}
 
   public record NoTutorFound(String sessionId, Instant at) implements Event {}
+
+  /**
+   * One participant joined the matched room and the other did not within {@code
+   * tutormesh.room.no-show-grace}: NO_SHOW of {@code absent}, {@code releasedCents} of the escrow
+   * to the tutor ({@link NoShowPolicy}), the rest back to the student.
+   */
+  public record NoShowRecorded(String sessionId, NoShowPolicy.Absent absent, long releasedCents, Instant at) implements Event {}
 
   /** A participant connected to the room for the first time (both have: LIVE). */
   public record ParticipantJoined(String sessionId, String userId, Instant at) implements Event {}
@@ -480,6 +488,29 @@ public final class SessionEntity
 
   public record Matched(Info info, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room, long escrowCents)
       implements InRoom {
+    /** The absent side's policy, as {@link NoShowPolicy} decided it: the escrow refunded or (partly) released. */
+    Ended noShow(NoShowRecorded e) {
+      long released = Math.min(Math.max(e.releasedCents(), 0), escrowCents);
+      Escrow escrow = escrowCents <= 0 ? Escrow.NONE
+          : released > 0 ? new Escrow(EscrowStatus.RELEASED, escrowCents, released, escrowCents - released)
+          : new Escrow(EscrowStatus.REFUNDED, escrowCents, 0, escrowCents);
+      return new Ended(info, Status.NO_SHOW, tutorId, rateCents, append(timeline, e.at(), Status.NO_SHOW), room, escrow, false);
+    }
+
+    /** Who joined the room: exactly one of them is absent, or nobody came (null). */
+    NoShowPolicy.Absent absentSide() {
+      boolean student = room.hasJoined(info.studentId());
+      boolean tutor = room.hasJoined(tutorId);
+      if (student == tutor) {
+        return null;
+      }
+      return student ? NoShowPolicy.Absent.TUTOR : NoShowPolicy.Absent.STUDENT;
+    }
+
+    Instant matchedAt() {
+      return firstAt(timeline, Status.MATCHED);
+    }
+
     /** A matched instant session that never went live is refunded in full, whoever cancels it. */
     Ended cancelled(SessionCancelled e) {
       Escrow refunded = escrowCents > 0 ? new Escrow(EscrowStatus.REFUNDED, escrowCents, 0, escrowCents) : Escrow.NONE;
@@ -596,10 +627,12 @@ public final class SessionEntity
    * What the session needs of {@code tutormesh.money}: the minimum billed minutes of an instant
    * lesson, and how often an unacknowledged settlement step is sent again.
    */
-  public record Billing(int minimumMinutes, Duration settlementRetryInterval) {
+  public record Billing(int minimumMinutes, Duration settlementRetryInterval, int studentNoShowTutorSharePercent) {
     public static Billing fromConfig(com.typesafe.config.Config config) {
       return new Billing(
-          config.getInt("tutormesh.money.minimum-minutes"), config.getDuration("tutormesh.money.settlement-retry-interval"));
+          config.getInt("tutormesh.money.minimum-minutes"),
+          config.getDuration("tutormesh.money.settlement-retry-interval"),
+          config.getInt("tutormesh.money.student-no-show-tutor-share-percent"));
     }
   }
 
@@ -1005,6 +1038,7 @@ public final class SessionEntity
     result.accept().replyTo().tell(summary(state));
     notifySubscribers(state);
     armAbandonIfEmpty();
+    timers.startSingleTimer(Tick.NO_SHOW, Tick.NO_SHOW, roomSettings.noShowGrace());
     if (!subscribers.isEmpty()) {
       context.getSelf().tell(new JoinConnected());
     }
@@ -1133,6 +1167,7 @@ public final class SessionEntity
   /** A matched session ended (cancelled or completed): its tutor is free again, its room closed, its escrow settled. */
   private void roomEnded(InRoom before, Ended state) {
     timers.cancel(Tick.ROOM_ABANDONED);
+    timers.cancel(Tick.NO_SHOW);
     links.tutor(before.tutorId(), new TutorEntity.Release(sessionId));
     notifySubscribers(state);
     settleOrPassivate(state);
@@ -1593,17 +1628,44 @@ public final class SessionEntity
     return new SessionCompleted(sessionId, by, now, price);
   }
 
-  /** Nobody was in the room for the abandon timeout: a live lesson completes, a room nobody opened is cancelled. */
+  /**
+   * Nobody was in the room for the abandon timeout: a live lesson completes. A matched room ends
+   * then too, or when the no-show grace since the match has passed without both participants: NO_SHOW
+   * of the one who never joined, or CANCELLED if nobody did.
+   */
   private ReplyEffect<Event, State> roomTick(InRoom state, Tick tick) {
-    if (tick != Tick.ROOM_ABANDONED || !subscribers.isEmpty()) {
-      return Effect().noReply();
-    }
+    boolean abandoned = tick == Tick.ROOM_ABANDONED && subscribers.isEmpty();
     Instant now = clock.instant();
     if (state instanceof Live live) {
-      return Effect().persist(completed(live, SYSTEM, now)).thenRun(s -> roomEnded(live, (Ended) s)).thenNoReply();
+      return abandoned
+          ? Effect().persist(completed(live, SYSTEM, now)).thenRun(s -> roomEnded(live, (Ended) s)).thenNoReply()
+          : Effect().noReply();
     }
     Matched matched = (Matched) state;
-    return Effect().persist(new SessionCancelled(sessionId, SYSTEM, now)).thenRun(s -> roomEnded(matched, (Ended) s)).thenNoReply();
+    if (!abandoned && tick != Tick.NO_SHOW) {
+      return Effect().noReply();
+    }
+    NoShowPolicy.Absent absent = matched.absentSide();
+    if (absent == null) {
+      return Effect().persist(new SessionCancelled(sessionId, SYSTEM, now)).thenRun(s -> roomEnded(matched, (Ended) s)).thenNoReply();
+    }
+    NoShowPolicy.Decision decision = NoShowPolicy.decide(absent, matched.escrowCents(), billing.studentNoShowTutorSharePercent());
+    return Effect()
+        .persist(new NoShowRecorded(sessionId, absent, decision.settlement().tutorCents(), now))
+        .thenRun(s -> {
+          roomEnded(matched, (Ended) s);
+          if (decision.tutorStrike()) {
+            links.tutor(matched.tutorId(), new TutorEntity.NoShowStrike(sessionId));
+          }
+        })
+        .thenNoReply();
+  }
+
+  /** What is left of a recovered matched session's no-show grace. */
+  private void armNoShow(Matched matched) {
+    Instant matchedAt = matched.matchedAt() == null ? clock.instant() : matched.matchedAt();
+    Duration left = Duration.between(clock.instant(), matchedAt.plus(roomSettings.noShowGrace()));
+    timers.startSingleTimer(Tick.NO_SHOW, Tick.NO_SHOW, left.isNegative() ? Duration.ZERO : left);
   }
 
   private void armAbandonIfEmpty() {
@@ -1787,6 +1849,9 @@ public final class SessionEntity
     if (state instanceof InRoom) {
       armAbandonIfEmpty();
     }
+    if (state instanceof Matched matched) {
+      armNoShow(matched);
+    }
     if (!(state instanceof Matching matching)) {
       return;
     }
@@ -1866,6 +1931,7 @@ public final class SessionEntity
         .onEvent(NoTutorFound.class, Matching::noTutor);
     builder.forStateType(Matched.class)
         .onEvent(SessionCancelled.class, Matched::cancelled)
+        .onEvent(NoShowRecorded.class, Matched::noShow)
         .onEvent(ParticipantJoined.class, Matched::joined);
     builder.forStateType(Live.class).onEvent(SessionCompleted.class, Live::completed);
     builder.forStateType(Ended.class)
@@ -1891,7 +1957,7 @@ public final class SessionEntity
   @Override
   public Set<String> tagsFor(Event event) {
     if (event instanceof TutorMatched || event instanceof SessionCancelled || event instanceof NoTutorFound
-        || event instanceof SessionCompleted) {
+        || event instanceof SessionCompleted || event instanceof NoShowRecorded) {
       return Set.of(tagFor(event.sessionId()));
     }
     return Set.of();

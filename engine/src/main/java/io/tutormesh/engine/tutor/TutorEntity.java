@@ -195,6 +195,13 @@ public final class TutorEntity
   /** From a session that no longer needs the tutor (cancelled, ended). Idempotent. */
   public record Release(String sessionId) implements Command {}
 
+  /**
+   * From a session the tutor did not show up for (NO_SHOW): a strike, like missed offers. The
+   * tutor is set AWAY and told why; the no-show itself is recorded by the session (and counted in
+   * the KPIs).
+   */
+  public record NoShowStrike(String sessionId) implements Command {}
+
   public record Suspend(String reason, ActorRef<StatusReply<TutorSummary>> replyTo) implements Command {}
 
   public record Reinstate(ActorRef<StatusReply<TutorSummary>> replyTo) implements Command {}
@@ -473,6 +480,7 @@ public final class TutorEntity
         .onCommand(SocketGone.class, (state, command) -> disconnect(state, command.connectionId()))
         .onCommand(DeliverOffer.class, this::deliverOffer)
         .onCommand(OfferSettled.class, this::offerSettled)
+        .onCommand(NoShowStrike.class, this::noShowStrike)
         .onCommand(Reserve.class, this::reserve)
         .onCommand(Release.class, this::release)
         .onCommand(HoldChecked.class, this::holdChecked)
@@ -621,6 +629,16 @@ public final class TutorEntity
       }
       case WITHDRAWN -> notifySocket(new OfferWithdrawn(command.offerId(), command.outcome()), wasShown);
       case ACCEPTED, DECLINED -> strikes = 0;
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> noShowStrike(Registered state, NoShowStrike command) {
+    if (wantsOffers) {
+      wantsOffers = false;
+      notifySocket(new PresenceChanged(Presence.AWAY, "you did not join session " + command.sessionId()
+          + " you had accepted: set AWAY; send status AVAILABLE to get offers again"), true);
+      announce(state);
     }
     return Effect().noReply();
   }

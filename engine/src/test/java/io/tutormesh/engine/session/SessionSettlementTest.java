@@ -44,7 +44,7 @@ class SessionSettlementTest {
   static final MatchingSettings MATCHING =
       new MatchingSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), 1, Duration.ofMillis(100), Duration.ofSeconds(45), 3, 15, 180);
   static final RoomSettings ROOM = RoomSettings.fromConfig(ConfigFactory.defaultReference());
-  static final SessionEntity.Billing BILLING = new SessionEntity.Billing(15, Duration.ofMillis(300));
+  static final SessionEntity.Billing BILLING = new SessionEntity.Billing(15, Duration.ofMillis(300), 100);
   /** Holds 60.00 × 60 / 60 = 6,000; the tutor's 40.00 an hour makes an escrow of 4,000. */
   static final InstantRequest REQUEST = new InstantRequest("math", "university", "fr", 6000, 60);
 
@@ -61,9 +61,11 @@ class SessionSettlementTest {
   }
 
   private final SessionEntityTest.FakeLinks links = new SessionEntityTest.FakeLinks();
+  /** The no-show tests shorten the grace. */
+  private RoomSettings room = ROOM;
 
   private ActorRef<SessionEntity.Command> spawn(String sessionId, MatchingSettings matching) {
-    return testKit.spawn(SessionEntity.create(sessionId, matching, ROOM, BILLING, links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
+    return testKit.spawn(SessionEntity.create(sessionId, matching, room, BILLING, links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
   }
 
   private SessionSummary get(ActorRef<SessionEntity.Command> session) {
@@ -222,5 +224,92 @@ class SessionSettlementTest {
     links.await("student:sam", StudentEntity.CloseInstantRequest.class, c -> c.escrowCents() == null);
     assertThat(links.sent).noneMatch(s -> s.message() instanceof StudentEntity.ReleaseHold);
     assertThat(persisted(sessionId)).noneMatch(e -> e instanceof SessionEntity.EscrowSettled);
+  }
+
+  // --- no-shows: one side joined the matched room, the other not within the grace ---
+
+  private ActorRef<SessionEntity.Command> joinedBy(String sessionId, String userId) throws Exception {
+    room = ROOM.withNoShowGrace(Duration.ofMillis(600));
+    ActorRef<SessionEntity.Command> session = matched(sessionId);
+    if (userId != null) {
+      session.tell(new SessionEntity.Subscribe("c-" + userId, userId, testKit.<Notification>createTestProbe().getRef()));
+    }
+    return session;
+  }
+
+  @Test
+  void aTutorWhoNeverJoinsIsANoShowTheStudentGetsEverythingBackAndTheTutorAStrike() throws Exception {
+    String sessionId = UUID.randomUUID().toString();
+    ActorRef<SessionEntity.Command> session = joinedBy(sessionId, "sam");
+
+    await(() -> get(session).status() == Status.NO_SHOW, "NO_SHOW");
+    assertThat(get(session).escrow()).isEqualTo(new SessionEntity.Escrow(EscrowStatus.REFUNDED, 4000, 0, 4000));
+    assertThat(persisted(sessionId)).filteredOn(e -> e instanceof SessionEntity.NoShowRecorded).singleElement()
+        .satisfies(e -> assertThat(((SessionEntity.NoShowRecorded) e).absent()).isEqualTo(io.tutormesh.engine.money.NoShowPolicy.Absent.TUTOR));
+    links.await("tutor:ada", TutorEntity.Release.class, r -> r.sessionId().equals(sessionId));
+    links.await("tutor:ada", TutorEntity.NoShowStrike.class, r -> r.sessionId().equals(sessionId));
+    StudentEntity.ChargeSession charge = links.await("student:sam", StudentEntity.ChargeSession.class, c -> true);
+    assertThat(charge.escrowCents()).isEqualTo(4000);
+    assertThat(charge.chargeCents()).isZero();
+
+    charge.replyTo().tell(new SessionEntity.StudentSettled(sessionId, 0));
+    awaitSettled(sessionId);
+    assertThat(links.sent).noneMatch(m -> m.message() instanceof TutorEntity.CreditSession);
+  }
+
+  @Test
+  void aStudentWhoNeverJoinsIsANoShowAndTheTutorIsPaidTheirShare() throws Exception {
+    String sessionId = UUID.randomUUID().toString();
+    ActorRef<SessionEntity.Command> session = joinedBy(sessionId, "ada");
+
+    await(() -> get(session).status() == Status.NO_SHOW, "NO_SHOW");
+    // student-no-show-tutor-share-percent = 100: everything held goes to the tutor.
+    assertThat(get(session).escrow()).isEqualTo(new SessionEntity.Escrow(EscrowStatus.RELEASED, 4000, 4000, 0));
+    StudentEntity.ChargeSession charge = links.await("student:sam", StudentEntity.ChargeSession.class, c -> true);
+    assertThat(charge.chargeCents()).isEqualTo(4000);
+    charge.replyTo().tell(new SessionEntity.StudentSettled(sessionId, 4000));
+    TutorEntity.CreditSession credit = links.await("tutor:ada", TutorEntity.CreditSession.class, c -> true);
+    assertThat(credit.grossCents()).isEqualTo(4000);
+    assertThat(credit.minutes()).isZero(); // no teaching time: the ladder's hours do not grow
+    credit.replyTo().tell(new SessionEntity.TutorCredited(sessionId));
+    awaitSettled(sessionId);
+    assertThat(links.sent).noneMatch(m -> m.message() instanceof TutorEntity.NoShowStrike);
+  }
+
+  @Test
+  void aMatchedRoomNobodyJoinsWithinTheGraceIsCancelledWithEverythingBack() throws Exception {
+    String sessionId = UUID.randomUUID().toString();
+    ActorRef<SessionEntity.Command> session = joinedBy(sessionId, null);
+
+    await(() -> get(session).status() == Status.CANCELLED, "CANCELLED");
+    assertThat(get(session).escrow()).isEqualTo(new SessionEntity.Escrow(EscrowStatus.REFUNDED, 4000, 0, 4000));
+    assertThat(persisted(sessionId)).noneMatch(e -> e instanceof SessionEntity.NoShowRecorded);
+  }
+
+  @Test
+  void theGraceCountsFromTheMatchAcrossARestart() throws Exception {
+    String sessionId = UUID.randomUUID().toString();
+    room = ROOM.withNoShowGrace(Duration.ofSeconds(2));
+    ActorRef<SessionEntity.Command> session = matched(sessionId);
+    session.tell(new SessionEntity.Subscribe("c-sam", "sam", testKit.<Notification>createTestProbe().getRef()));
+    await(() -> persisted(sessionId).stream().anyMatch(e -> e instanceof SessionEntity.ParticipantJoined), "sam joined");
+    testKit.stop(session);
+
+    ActorRef<SessionEntity.Command> restarted = spawn(sessionId, MATCHING);
+    assertThat(get(restarted).status()).isEqualTo(Status.MATCHED);
+    await(() -> get(restarted).status() == Status.NO_SHOW, "NO_SHOW after the restart");
+  }
+
+  @Test
+  void bothJoiningInTimeIsALessonNotANoShow() throws Exception {
+    String sessionId = UUID.randomUUID().toString();
+    ActorRef<SessionEntity.Command> session = joinedBy(sessionId, "sam");
+    session.tell(new SessionEntity.Subscribe("c-ada", "ada", testKit.<Notification>createTestProbe().getRef()));
+    await(() -> get(session).status() == Status.LIVE, "LIVE");
+
+    // Past the grace, it is still a lesson.
+    TestProbe<Object> idle = testKit.createTestProbe();
+    idle.expectNoMessage(Duration.ofMillis(900)); // longer than the 600 ms grace: nothing may end it
+    assertThat(get(session).status()).isEqualTo(Status.LIVE);
   }
 }

@@ -272,6 +272,23 @@ class TutorPresenceTest {
   }
 
   @Test
+  void aNoShowIsAStrikeThatSetsTheTutorAwayAndSaysWhy() throws Exception {
+    ActorRef<TutorEntity.Command> tutor = registeredTutor();
+    TestProbe<Notification> socket = testKit.createTestProbe();
+    connect(tutor, "c1", socket);
+
+    tutor.tell(new TutorEntity.NoShowStrike("session-9"));
+
+    TutorEntity.PresenceChanged away = socket.expectMessageClass(TutorEntity.PresenceChanged.class, WAIT);
+    assertThat(away.presence()).isEqualTo(Presence.AWAY);
+    assertThat(away.reason()).contains("session-9");
+    assertThat(presence(tutor)).isEqualTo(Presence.AWAY);
+    // Already away: a second one says nothing more.
+    tutor.tell(new TutorEntity.NoShowStrike("session-9"));
+    socket.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
   void aDeclineBreaksTheRunOfTimeouts() {
     ActorRef<TutorEntity.Command> tutor = registeredTutor();
     TestProbe<Notification> socket = testKit.createTestProbe();

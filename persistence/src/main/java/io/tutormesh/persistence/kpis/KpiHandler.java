@@ -68,6 +68,9 @@ public final class KpiHandler {
       if (event instanceof SessionEntity.NoTutorFound) {
         return SessionEntity.Status.NO_TUTOR.name();
       }
+      if (event instanceof SessionEntity.NoShowRecorded) {
+        return SessionEntity.Status.NO_SHOW.name();
+      }
       return null;
     }
   }
