@@ -8,13 +8,11 @@ import static io.tutormesh.gateway.session.Fixtures.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tutormesh.gateway.Node;
 import io.tutormesh.gateway.money.Lessons.Student;
 import io.tutormesh.gateway.money.Lessons.Tutor;
 import io.tutormesh.gateway.testing.Api;
 import io.tutormesh.gateway.testing.Api.Reply;
 import io.tutormesh.gateway.testing.Funding;
-import io.tutormesh.gateway.testing.TestNodes;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,21 +28,19 @@ class DisputeIntegrationTest {
 
   private static final String WINDOW = "10s";
 
-  private static Node node;
   private static Lessons lessons;
   private static Api api;
 
   @BeforeAll
   static void startNode() throws Exception {
-    node = TestNodes.start(Map.of("tutormesh.matching.request-timeout", "4s", "tutormesh.money.dispute-window", WINDOW));
-    lessons = new Lessons(node);
+    lessons = Lessons.start(Map.of("tutormesh.money.dispute-window", WINDOW));
     api = lessons.api();
   }
 
   @AfterAll
   static void stopNode() {
-    if (node != null) {
-      node.stop();
+    if (lessons != null) {
+      lessons.close();
     }
   }
 

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * language of its own at 30.00 an hour who accepts every offer, a 60-minute request at up to 50.00
  * ended at once. It costs the 15-minute minimum: 750 captured, 248 commission (33 %), 502 net.
  */
-final class Lessons {
+final class Lessons implements AutoCloseable {
 
   static final Duration DEADLINE = Duration.ofSeconds(30);
   /** The ledger is a projection: events by tag arrive after the plugin's eventual-consistency delay. */
@@ -49,6 +49,16 @@ final class Lessons {
   private final Api api;
   final String admin;
 
+  /**
+   * A node of its own for one test class (request timeout 4 s, plus `overrides`); {@link #close()}
+   * stops it.
+   */
+  static Lessons start(Map<String, Object> overrides) throws Exception {
+    Map<String, Object> settings = new java.util.HashMap<>(Map.of("tutormesh.matching.request-timeout", "4s"));
+    settings.putAll(overrides);
+    return new Lessons(io.tutormesh.gateway.testing.TestNodes.start(settings));
+  }
+
   Lessons(Node node) {
     this.node = node;
     this.api = new Api(node.httpPort());
@@ -57,6 +67,15 @@ final class Lessons {
 
   Api api() {
     return api;
+  }
+
+  Node node() {
+    return node;
+  }
+
+  @Override
+  public void close() {
+    node.stop();
   }
 
   Student student() {

@@ -5,11 +5,9 @@ import static io.tutormesh.gateway.money.Lessons.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tutormesh.gateway.Node;
 import io.tutormesh.gateway.money.Lessons.Student;
 import io.tutormesh.gateway.money.Lessons.Tutor;
 import io.tutormesh.gateway.testing.Funding;
-import io.tutormesh.gateway.testing.TestNodes;
 import io.tutormesh.gateway.testing.WsClient;
 import java.time.Instant;
 import java.util.Map;
@@ -28,19 +26,17 @@ class NoShowIntegrationTest {
   /** The tutor's 30.00 an hour for 60 minutes. */
   private static final long ESCROW = 3000;
 
-  private static Node node;
   private static Lessons lessons;
 
   @BeforeAll
   static void startNode() throws Exception {
-    node = TestNodes.start(Map.of("tutormesh.matching.request-timeout", "4s", "tutormesh.room.no-show-grace", "3s"));
-    lessons = new Lessons(node);
+    lessons = Lessons.start(Map.of("tutormesh.room.no-show-grace", "3s"));
   }
 
   @AfterAll
   static void stopNode() {
-    if (node != null) {
-      node.stop();
+    if (lessons != null) {
+      lessons.close();
     }
   }
 
@@ -50,7 +46,7 @@ class NoShowIntegrationTest {
     Student s = lessons.student();
     try (Tutor t = lessons.tutor()) {
       String sessionId = lessons.matched(s, t);
-      try (WsClient room = WsClient.connect(node.wsPort(), "/ws/session/" + sessionId, s.token())) {
+      try (WsClient room = WsClient.connect(lessons.node().wsPort(), "/ws/session/" + sessionId, s.token())) {
         room.await("status", f -> "NO_SHOW".equals(f.get("status").asText()));
       }
       JsonNode away = t.socket().await("status", f -> "AWAY".equals(f.path("status").asText()));
@@ -75,7 +71,7 @@ class NoShowIntegrationTest {
     Student s = lessons.student();
     try (Tutor t = lessons.tutor()) {
       String sessionId = lessons.matched(s, t);
-      try (WsClient room = WsClient.connect(node.wsPort(), "/ws/session/" + sessionId, t.token())) {
+      try (WsClient room = WsClient.connect(lessons.node().wsPort(), "/ws/session/" + sessionId, t.token())) {
         room.await("status", f -> "NO_SHOW".equals(f.get("status").asText()));
       }
 

@@ -10,11 +10,9 @@ import static io.tutormesh.gateway.session.Fixtures.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tutormesh.gateway.Node;
 import io.tutormesh.gateway.money.Lessons.Student;
 import io.tutormesh.gateway.money.Lessons.Tutor;
 import io.tutormesh.gateway.testing.Api.Reply;
-import io.tutormesh.gateway.testing.TestNodes;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,19 +26,17 @@ import org.junit.jupiter.api.Test;
  */
 class PayoutIntegrationTest {
 
-  private static Node node;
   private static Lessons lessons;
 
   @BeforeAll
   static void startNode() throws Exception {
-    node = TestNodes.start(Map.of("tutormesh.matching.request-timeout", "4s", "tutormesh.money.dispute-window", "6s"));
-    lessons = new Lessons(node);
+    lessons = Lessons.start(Map.of("tutormesh.money.dispute-window", "6s"));
   }
 
   @AfterAll
   static void stopNode() {
-    if (node != null) {
-      node.stop();
+    if (lessons != null) {
+      lessons.close();
     }
   }
 
