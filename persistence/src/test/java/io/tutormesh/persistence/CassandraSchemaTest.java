@@ -16,11 +16,11 @@ class CassandraSchemaTest {
 
     assertThat(statements.get(0)).isEqualTo("CREATE KEYSPACE IF NOT EXISTS shop WITH replication"
         + " = {'class':'SimpleStrategy','replication_factor':1}");
-    assertThat(statements).hasSize(1 + 6 + 1 + 2 + 2 + 1 + 2 + 2)
+    assertThat(statements).hasSize(1 + 6 + 1 + 2 + 2 + 1 + 2 + 2 + 4)
         .allSatisfy(cql -> assertThat(cql).contains("IF NOT EXISTS shop").doesNotContain("${"));
-    assertThat(statements.get(statements.size() - 8))
+    assertThat(statements.get(statements.size() - 12))
         .startsWith("CREATE TABLE IF NOT EXISTS shop.projection_management");
-    assertThat(statements.subList(statements.size() - 7, statements.size()))
+    assertThat(statements.subList(statements.size() - 11, statements.size()))
         .extracting(cql -> cql.lines().findFirst().orElse(""))
         .containsExactly(
             "CREATE TABLE IF NOT EXISTS shop.session_documents (",
@@ -29,7 +29,11 @@ class CassandraSchemaTest {
             "CREATE TABLE IF NOT EXISTS shop.ledger_lines (",
             "CREATE TABLE IF NOT EXISTS shop.ledger_top_ups (",
             "CREATE TABLE IF NOT EXISTS shop.kpi_sessions (",
-            "CREATE TABLE IF NOT EXISTS shop.kpi_money (");
+            "CREATE TABLE IF NOT EXISTS shop.kpi_money (",
+            "CREATE TABLE IF NOT EXISTS shop.notifications (",
+            "CREATE TABLE IF NOT EXISTS shop.notifications_due (",
+            "CREATE TABLE IF NOT EXISTS shop.notifications_by_group (",
+            "CREATE TABLE IF NOT EXISTS shop.notifications_cursor (");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.tutormesh.engine.matching.InstantRequestRules;
 import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.PaymentProvider;
+import io.tutormesh.engine.money.PlanTimes;
 import io.tutormesh.engine.money.Pricing;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.Subscription;
@@ -94,24 +95,6 @@ public final class StudentEntity
 
   /** How a student pays: the platform's money settings and the payment provider. */
   public record Payments(MoneySettings settings, PaymentProvider provider, Duration retryInterval) {}
-
-  /**
-   * How plans run: a plan's {@code period-days} each last {@code dayLength} (one day; tests make
-   * it seconds), and a subscription whose renewal was refused is PAST_DUE for {@code grace}, then
-   * lapses ({@code tutormesh.money.subscriptions}).
-   */
-  public record PlanTimes(Duration dayLength, Duration grace) {
-    public static final PlanTimes DEFAULT = new PlanTimes(Duration.ofDays(1), Duration.ofDays(3));
-
-    public static PlanTimes fromConfig(com.typesafe.config.Config config) {
-      com.typesafe.config.Config c = config.getConfig("tutormesh.money.subscriptions");
-      return new PlanTimes(c.getDuration("day-length"), c.getDuration("grace"));
-    }
-
-    public Duration periodOf(MoneySettings.Plan plan) {
-      return dayLength.multipliedBy(plan.periodDays());
-    }
-  }
 
   /** A student's plan as the API shows it (null subscription: never subscribed). */
   public record SubscriptionView(String studentId, Subscription subscription) implements CborSerializable {}

@@ -12,7 +12,15 @@ import io.tutormesh.engine.matching.TutorCard;
 import io.tutormesh.engine.money.Earnings;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.PaymentProvider;
+import io.tutormesh.engine.money.PlanTimes;
 import io.tutormesh.engine.money.ProviderResult;
+import io.tutormesh.engine.money.Subscription;
+import io.tutormesh.engine.schedule.Schedule;
+import io.tutormesh.engine.schedule.ScheduleDraft;
+import io.tutormesh.engine.schedule.ScheduleRules;
+import io.tutormesh.engine.schedule.ScheduleSettings;
+import io.tutormesh.engine.schedule.SlotExpansion;
+import io.tutormesh.engine.schedule.TimeRange;
 import io.tutormesh.engine.session.SessionEntity;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +42,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -50,9 +59,16 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One tutor (sharded, event-sourced, id = tutor id). This first version owns the profile: the
- * first valid {@link UpdateProfile} registers the tutor, later ones update the profile. Presence
- * is volatile and not persisted: it is always {@link Presence#OFFLINE} for now.
+ * One tutor (sharded, event-sourced, id = tutor id): the profile (the first valid {@link
+ * UpdateProfile} registers the tutor), reservations, sanctions, earnings and payouts, and the
+ * tutor's plan ({@link Subscribe}): a {@link Subscription} charged through the payment provider
+ * every period exactly as a student's is (the charge written down with its idempotency key before
+ * the provider is asked, re-driven after a restart), whose commission reduction applies to the
+ * sessions credited while it is paid up. Presence is volatile and not persisted.
+ *
+ * <p>It also keeps the tutor's schedule ({@link SetSchedule}, checked by {@link ScheduleRules}
+ * before anything is persisted) and answers the bookable slots ({@link GetSlots}) with {@link
+ * SlotExpansion}, as the single writer of the tutor's calendar.
  */
 public final class TutorEntity
     extends EventSourcedBehaviorWithEnforcedReplies<TutorEntity.Command, TutorEntity.Event, TutorEntity.State> {
@@ -209,15 +225,24 @@ public final class TutorEntity
   /**
    * From a completed session's settlement: credit {@code grossCents} (what the student's wallet
    * released) for {@code minutes} of teaching. The commission is the ladder's percent for the
-   * tutor's completed hours before this session. Idempotent by session: answers {@link
+   * tutor's completed hours before this session, less the reduction points of the tutor plan paid
+   * up when it is credited (never below 0). Idempotent by session: answers {@link
    * SessionEntity.TutorCredited} every time, crediting only once.
    */
   public record CreditSession(
       String sessionId, String studentId, long grossCents, long minutes, Instant endedAt, ActorRef<SessionEntity.TutorCredited> replyTo)
       implements Command {}
 
-  /** A tutor's earnings as the API shows them, at {@code asOf}. */
-  public record EarningsSummary(String tutorId, Earnings earnings, String currency, Instant asOf) implements CborSerializable {}
+  /**
+   * A tutor's earnings as the API shows them, at {@code asOf}, with the tutor plan paid up now
+   * ({@code planId}, null: none) and the commission percent the next credited session would pay.
+   */
+  public record EarningsSummary(String tutorId, Earnings earnings, String currency, Instant asOf, String planId, Integer commissionPercent)
+      implements CborSerializable {
+    public EarningsSummary(String tutorId, Earnings earnings, String currency, Instant asOf) {
+      this(tutorId, earnings, currency, asOf, null, null);
+    }
+  }
 
   public record GetEarnings(ActorRef<StatusReply<EarningsSummary>> replyTo) implements Command {}
 
@@ -252,6 +277,57 @@ public final class TutorEntity
    * Idempotent: answers {@link SessionEntity.CreditUnfrozen} every time.
    */
   public record UnfreezeCredit(String sessionId, ActorRef<SessionEntity.CreditUnfrozen> replyTo) implements Command {}
+
+  /**
+   * Replaces the tutor's schedule (weekly rules and exceptions, local times in its zone). Checked by
+   * {@link ScheduleRules} first: a broken rule is refused (INVALID, the field named) and nothing is
+   * persisted. Answers the schedule as stored.
+   */
+  public record SetSchedule(ScheduleDraft draft, ActorRef<StatusReply<TutorSchedule>> replyTo) implements Command {}
+
+  public record GetSchedule(ActorRef<StatusReply<TutorSchedule>> replyTo) implements Command {}
+
+  /**
+   * The bookable slots starting in [from, to) (nulls: now, from + default-query-window) of {@code
+   * durationMinutes} (null: the default), computed by {@link SlotExpansion} from the schedule and
+   * what keeps the tutor busy (a live session).
+   */
+  public record GetSlots(Instant from, Instant to, Integer durationMinutes, ActorRef<StatusReply<BookableSlots>> replyTo)
+      implements Command {}
+
+  /** A tutor's schedule; {@code schedule} null when none was ever set (no bookable slots). */
+  public record TutorSchedule(String tutorId, Schedule schedule, Instant updatedAt) implements CborSerializable {}
+
+  public record BookableSlots(String tutorId, Instant from, Instant to, int durationMinutes, List<TimeRange> slots)
+      implements CborSerializable {
+    public BookableSlots {
+      slots = List.copyOf(slots);
+    }
+  }
+
+  /** A tutor's plan as the API shows it (null subscription: never subscribed). */
+  public record SubscriptionView(String tutorId, Subscription subscription) implements CborSerializable {}
+
+  /**
+   * Subscribes to a tutor plan (its first period is charged now to {@code paymentMethod}); the reply
+   * comes once the provider answered. The same plan while it is active: its view, nothing charged.
+   * Another plan while one is active or being charged: refused (cancel it first). A student plan or
+   * an unknown one: refused, nothing written.
+   */
+  public record Subscribe(String planId, String paymentMethod, ActorRef<StatusReply<SubscriptionView>> replyTo) implements Command {}
+
+  /** Cancels the plan at the end of the paid period (no refund); a past-due plan ends now. Idempotent. */
+  public record CancelSubscription(ActorRef<StatusReply<SubscriptionView>> replyTo) implements Command {}
+
+  public record GetSubscription(ActorRef<StatusReply<SubscriptionView>> replyTo) implements Command {}
+
+  private record PlanChargeAnswered(String subscriptionId, int period, ProviderResult result) implements Command {}
+
+  private record PlanChargeUnknown(String subscriptionId, int period, String error) implements Command {}
+
+  private record RetryPlanCharge(String subscriptionId, int period) implements Command {}
+
+  private enum PlanTick implements Command { INSTANCE }
 
   private record PayoutAnswered(String payoutId, ProviderResult result) implements Command {}
 
@@ -306,6 +382,31 @@ public final class TutorEntity
     }
   }
 
+  /** The tutor's schedule was replaced (always a valid one: checked before it is persisted). */
+  public record ScheduleSet(String tutorId, Schedule schedule, Instant at) implements Event {}
+
+  /**
+   * Period {@code period} of the tutor's plan is about to be charged (written before the provider is
+   * asked, so that a crash re-drives it with the same key); period 1 starts the subscription.
+   */
+  public record SubscriptionChargeStarted(
+      String tutorId, String subscriptionId, String planId, String paymentMethod, long priceCents, int period, Instant at)
+      implements Event {}
+
+  /**
+   * The provider's answer to a period's charge. Tagged whatever the outcome (the finance KPIs count
+   * payment attempts); only a success moves money (provider → the platform's plan revenue).
+   */
+  public record SubscriptionChargeSettled(
+      String tutorId, String subscriptionId, String planId, int period, long amountCents, ProviderResult result, Instant at)
+      implements Event, LedgerEvent {}
+
+  /** The tutor cancelled: the plan ends when its paid period does. */
+  public record SubscriptionCancelRequested(String tutorId, String subscriptionId, Instant at) implements Event {}
+
+  /** The plan is over: CANCELLED (at its period's end, or at once when past due) or LAPSED (past due beyond the grace). */
+  public record SubscriptionEnded(String tutorId, String subscriptionId, Subscription.Status status, Instant at) implements Event {}
+
   // --- state, one class per lifecycle step ---
 
   public sealed interface State extends CborSerializable permits Unregistered, Registered {}
@@ -327,10 +428,13 @@ public final class TutorEntity
       Instant updatedAt,
       String suspendedReason,
       String activeSessionId,
-      Earnings earnings) implements State {
+      Earnings earnings,
+      Schedule schedule,
+      Instant scheduleUpdatedAt,
+      Subscription subscription) implements State {
 
     public Registered(TutorProfile profile, Rating rating, Instant createdAt, Instant updatedAt) {
-      this(profile, rating, createdAt, updatedAt, null, null, Earnings.NONE);
+      this(profile, rating, createdAt, updatedAt, null, null, Earnings.NONE, null, null, null);
     }
 
     public Registered {
@@ -338,35 +442,52 @@ public final class TutorEntity
     }
 
     Registered credited(EarningsCredited event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings.credited(event.credit()));
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings.credited(event.credit()), schedule, scheduleUpdatedAt, subscription);
     }
 
     public boolean suspended() {
       return suspendedReason != null;
     }
 
+    Registered withSubscription(Subscription changed) {
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, changed);
+    }
+
+    /** The tutor plan whose benefit applies now (paid up), or null. */
+    public String activePlanId() {
+      return subscription != null && subscription.active() ? subscription.planId() : null;
+    }
+
     Registered withEarnings(Earnings changed) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, changed);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, changed, schedule, scheduleUpdatedAt, subscription);
     }
 
     Registered updated(TutorProfileUpdated event) {
-      return new Registered(event.profile(), rating, createdAt, event.at(), suspendedReason, activeSessionId, earnings);
+      return new Registered(event.profile(), rating, createdAt, event.at(), suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription);
     }
 
     Registered reserved(TutorReserved event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, event.sessionId(), earnings);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, event.sessionId(), earnings, schedule, scheduleUpdatedAt, subscription);
     }
 
     Registered released(TutorReleased event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, null, earnings);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, null, earnings, schedule, scheduleUpdatedAt, subscription);
     }
 
     Registered withSuspension(TutorSuspended event) {
-      return new Registered(profile, rating, createdAt, updatedAt, event.reason(), activeSessionId, earnings);
+      return new Registered(profile, rating, createdAt, updatedAt, event.reason(), activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription);
     }
 
     Registered reinstated(TutorReinstated event) {
-      return new Registered(profile, rating, createdAt, updatedAt, null, activeSessionId, earnings);
+      return new Registered(profile, rating, createdAt, updatedAt, null, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription);
+    }
+
+    Registered withSchedule(ScheduleSet event) {
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, event.schedule(), event.at(), subscription);
+    }
+
+    TutorSchedule scheduleOf(String tutorId) {
+      return new TutorSchedule(tutorId, schedule, scheduleUpdatedAt);
     }
 
     TutorSummary summary(String tutorId, Presence presence) {
@@ -391,22 +512,34 @@ public final class TutorEntity
   public static void init(ActorSystem<?> system, Links links, Payouts payouts) {
     ProfileRules rules = ProfileRules.fromConfig(system.settings().config());
     MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
+    PlanTimes planTimes = PlanTimes.fromConfig(system.settings().config());
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, payouts, Clock.systemUTC())));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, payouts, planTimes, Clock.systemUTC())));
   }
 
-  /** @param payouts null: payouts are refused (a node always has them; some unit tests do not need them) */
+  /** @param payouts null: payouts and plans are refused (a node always has them; some unit tests do not need them) */
   public static Behavior<Command> create(
       String tutorId, ProfileRules rules, MatchingSettings matching, Links links, Payouts payouts, Clock clock) {
-    return Behaviors.setup(context -> new TutorEntity(tutorId, rules, matching, links, clock, context).withPayouts(payouts));
+    return create(tutorId, rules, matching, links, payouts, null, clock);
+  }
+
+  /**
+   * @param payouts the payment provider, for payouts and plan charges (null: both refused)
+   * @param planTimes how long a plan's day lasts, and the grace of a past-due plan (null: {@code
+   *     tutormesh.money.subscriptions} of the system's config)
+   */
+  public static Behavior<Command> create(
+      String tutorId, ProfileRules rules, MatchingSettings matching, Links links, Payouts payouts, PlanTimes planTimes, Clock clock) {
+    return Behaviors.setup(context -> Behaviors.withTimers(
+        timers -> new TutorEntity(tutorId, rules, matching, links, planTimes, clock, context, timers).withPayouts(payouts)));
   }
 
   public static Behavior<Command> create(String tutorId, ProfileRules rules, Clock clock) {
-    return Behaviors.setup(context -> new TutorEntity(tutorId, rules, null, Links.NONE, clock, context));
+    return create(tutorId, rules, null, Links.NONE, null, null, clock);
   }
 
   public static Behavior<Command> create(String tutorId, ProfileRules rules, MatchingSettings matching, Links links, Clock clock) {
-    return Behaviors.setup(context -> new TutorEntity(tutorId, rules, matching, links, clock, context));
+    return create(tutorId, rules, matching, links, null, null, clock);
   }
 
   /** The tag every event of this tutor carries. */
@@ -421,9 +554,15 @@ public final class TutorEntity
   private final Clock clock;
   private final ActorContext<Command> context;
   private final MoneySettings money;
+  private final ScheduleSettings scheduling;
+  private final ScheduleRules scheduleRules;
+  private final PlanTimes planTimes;
+  private final TimerScheduler<Command> timers;
   private Payouts payouts;
   /** Who waits for a payout still being paid: answered when its outcome is written. */
   private final Map<String, List<ActorRef<StatusReply<PayoutResult>>>> waitingForPayout = new HashMap<>();
+  /** Who waits for the first charge of a subscription: answered when its outcome is written. */
+  private final Map<String, List<ActorRef<StatusReply<SubscriptionView>>>> waitingForPlan = new HashMap<>();
 
   // Volatile presence: lives while the socket heartbeats; a restarted entity starts OFFLINE until
   // the socket announces itself again.
@@ -436,7 +575,14 @@ public final class TutorEntity
   private TutorCard lastCard;
 
   private TutorEntity(
-      String tutorId, ProfileRules rules, MatchingSettings matching, Links links, Clock clock, ActorContext<Command> context) {
+      String tutorId,
+      ProfileRules rules,
+      MatchingSettings matching,
+      Links links,
+      PlanTimes planTimes,
+      Clock clock,
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers) {
     super(PersistenceId.of(ENTITY_KEY.name(), tutorId));
     this.tutorId = tutorId;
     this.rules = rules;
@@ -445,6 +591,10 @@ public final class TutorEntity
     this.clock = clock;
     this.context = context;
     this.money = MoneySettings.fromConfig(context.getSystem().settings().config());
+    this.scheduling = ScheduleSettings.fromConfig(context.getSystem().settings().config());
+    this.scheduleRules = new ScheduleRules(scheduling);
+    this.planTimes = planTimes != null ? planTimes : PlanTimes.fromConfig(context.getSystem().settings().config());
+    this.timers = timers;
   }
 
   @Override
@@ -466,6 +616,12 @@ public final class TutorEntity
         .onCommand(DeliverOffer.class, this::undeliverable)
         .onCommand(GetEarnings.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(PayOut.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(SetSchedule.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(GetSchedule.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(GetSlots.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(Subscribe.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(CancelSubscription.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(GetSubscription.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(FreezeCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditFrozen(command.sessionId())))
         .onCommand(ReverseCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditReversed(command.sessionId())))
         .onCommand(UnfreezeCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditUnfrozen(command.sessionId())))
@@ -494,7 +650,17 @@ public final class TutorEntity
         .onCommand(PayoutAnswered.class, this::payoutAnswered)
         .onCommand(PayoutUnknown.class, this::payoutUnknown)
         .onCommand(RetryPayout.class, this::retryPayout)
-        .onCommand(GetEarnings.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(earningsOf(state))));
+        .onCommand(GetEarnings.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(earningsOf(state))))
+        .onCommand(SetSchedule.class, this::setSchedule)
+        .onCommand(GetSchedule.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(state.scheduleOf(tutorId))))
+        .onCommand(GetSlots.class, this::slots)
+        .onCommand(Subscribe.class, this::subscribe)
+        .onCommand(CancelSubscription.class, this::cancelSubscription)
+        .onCommand(GetSubscription.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(tutorId, state.subscription()))))
+        .onCommand(PlanChargeAnswered.class, this::planChargeAnswered)
+        .onCommand(PlanChargeUnknown.class, this::planChargeUnknown)
+        .onCommand(RetryPlanCharge.class, this::retryPlanCharge)
+        .onCommand(PlanTick.class, this::planTick);
     return builder.build();
   }
 
@@ -685,6 +851,53 @@ public final class TutorEntity
     return Effect().persist(new TutorReleased(tutorId, command.sessionId(), clock.instant())).thenRun(this::announce).thenNoReply();
   }
 
+  // --- the schedule: rules checked by ScheduleRules, slots computed by SlotExpansion ---
+
+  private ReplyEffect<Event, State> setSchedule(Registered state, SetSchedule command) {
+    ScheduleRules.Result parsed = scheduleRules.parse(command.draft());
+    if (!parsed.isValid()) {
+      return reject(command.replyTo(), parsed.rejection());
+    }
+    if (parsed.schedule().equals(state.schedule())) {
+      return Effect().reply(command.replyTo(), StatusReply.success(state.scheduleOf(tutorId)));
+    }
+    return Effect()
+        .persist(new ScheduleSet(tutorId, parsed.schedule(), clock.instant()))
+        .thenReply(command.replyTo(), s -> StatusReply.success(((Registered) s).scheduleOf(tutorId)));
+  }
+
+  private ReplyEffect<Event, State> slots(Registered state, GetSlots command) {
+    Optional<Rejection> outOfRange =
+        scheduleRules.checkInstant("from", command.from()).or(() -> scheduleRules.checkInstant("to", command.to()));
+    if (outOfRange.isPresent()) {
+      return reject(command.replyTo(), outOfRange.get());
+    }
+    Instant now = clock.instant();
+    Instant from = command.from() == null ? now : command.from();
+    Instant to = command.to() == null ? from.plus(scheduling.defaultQueryWindow()) : command.to();
+    int minutes = command.durationMinutes() == null ? scheduling.defaultDurationMinutes() : command.durationMinutes();
+    Optional<Rejection> rejection = scheduleRules.checkQuery(from, to, minutes);
+    if (rejection.isPresent()) {
+      return reject(command.replyTo(), rejection.get());
+    }
+    // A suspended tutor cannot be booked: no slots until reinstated.
+    List<TimeRange> slots = state.suspended()
+        ? List.of()
+        : SlotExpansion.expand(state.schedule(), busy(state, now), now, from, to, Duration.ofMinutes(minutes), scheduling);
+    return Effect().reply(command.replyTo(), StatusReply.success(new BookableSlots(tutorId, from, to, minutes, slots)));
+  }
+
+  /**
+   * What keeps the tutor from teaching another lesson: a live (instant) session, whose end is not
+   * known, counts as busy from now for the longest lesson. Bookings will add their own times.
+   */
+  private List<TimeRange> busy(Registered state, Instant now) {
+    if (state.activeSessionId() == null) {
+      return List.of();
+    }
+    return List.of(new TimeRange(now, now.plus(Duration.ofMinutes(scheduling.maxDurationMinutes()))));
+  }
+
   // --- sanctions ---
 
   private ReplyEffect<Event, State> suspend(Registered state, Suspend command) {
@@ -788,12 +1001,17 @@ public final class TutorEntity
         .onEvent(TutorReleased.class, Registered::released)
         .onEvent(TutorSuspended.class, Registered::withSuspension)
         .onEvent(TutorReinstated.class, Registered::reinstated)
+        .onEvent(ScheduleSet.class, Registered::withSchedule)
         .onEvent(EarningsCredited.class, Registered::credited)
         .onEvent(EarningsFrozen.class, (state, e) -> state.withEarnings(state.earnings().frozen(e.sessionId())))
         .onEvent(EarningsReversed.class, (state, e) -> state.withEarnings(state.earnings().reversed(e.sessionId())))
         .onEvent(EarningsReleased.class, (state, e) -> state.withEarnings(state.earnings().released(e.sessionId(), e.at())))
         .onEvent(PayoutStarted.class, (state, e) -> state.withEarnings(state.earnings().payoutStarted(e.payout())))
-        .onEvent(PayoutSettled.class, (state, e) -> state.withEarnings(state.earnings().payoutSettled(e.payoutId(), e.result(), e.at())));
+        .onEvent(PayoutSettled.class, (state, e) -> state.withEarnings(state.earnings().payoutSettled(e.payoutId(), e.result(), e.at())))
+        .onEvent(SubscriptionChargeStarted.class, this::planChargeStarted)
+        .onEvent(SubscriptionChargeSettled.class, this::planChargeSettled)
+        .onEvent(SubscriptionCancelRequested.class, (state, e) -> state.withSubscription(state.subscription().cancellingAtPeriodEnd()))
+        .onEvent(SubscriptionEnded.class, (state, e) -> state.withSubscription(state.subscription().ended(e.status())));
     return builder.build();
   }
 
@@ -811,7 +1029,8 @@ public final class TutorEntity
       command.replyTo().tell(credited);
       return Effect().noReply();
     }
-    int percent = money.commissionPercent(state.earnings().completedHours(), null);
+    // The ladder's step for the hours taught before, lowered by the tutor plan paid up now.
+    int percent = money.commissionPercent(state.earnings().completedHours(), state.activePlanId());
     Instant at = command.endedAt() == null ? clock.instant() : command.endedAt();
     Earnings.Credit credit = Earnings.credit(command.sessionId(), command.grossCents(), command.minutes(), percent, money.disputeWindow(), at);
     return Effect()
@@ -964,20 +1183,210 @@ public final class TutorEntity
     return new PayoutResult(state.earnings().payoutById(payoutId).orElseThrow(), state.earnings().availableCents(clock.instant()), money.currency());
   }
 
+  // --- the tutor's plan: a subscription, each period charged through the provider ---
+
+  private ReplyEffect<Event, State> subscribe(Registered state, Subscribe command) {
+    if (payouts == null) {
+      return reject(command.replyTo(), Rejection.internal("payments are not configured"));
+    }
+    Optional<MoneySettings.Plan> plan = money.plan(command.planId());
+    if (plan.isEmpty()) {
+      return reject(command.replyTo(), Rejection.invalid("plan", "unknown plan " + Rejection.quoted(command.planId()) + "; see GET /v1/plans"));
+    }
+    if (plan.get().kind() != MoneySettings.Plan.Kind.TUTOR) {
+      return reject(command.replyTo(), Rejection.invalid("plan", "plan " + Rejection.quoted(command.planId()) + " is a student plan"));
+    }
+    String method = command.paymentMethod();
+    if (method == null || method.isBlank() || method.length() > 255) {
+      return reject(command.replyTo(), Rejection.invalid("paymentMethod", "a payment method id from the payment provider is required (at most 255 characters)"));
+    }
+    Subscription current = state.subscription();
+    if (current != null && current.status() == Subscription.Status.PENDING) {
+      if (current.planId().equals(command.planId()) && current.paymentMethod().equals(method)) {
+        waitForPlan(current.subscriptionId(), command.replyTo());
+        return Effect().noReply();
+      }
+      return reject(command.replyTo(), Rejection.conflict("a subscription to " + current.planId() + " is being paid; retry when it is done"));
+    }
+    if (current != null && current.active()) {
+      if (current.planId().equals(command.planId()) && !current.cancelAtPeriodEnd()) {
+        return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(tutorId, current)));
+      }
+      return reject(command.replyTo(), Rejection.conflict("the plan " + current.planId() + " is active until " + current.periodEnd()
+          + (current.cancelAtPeriodEnd() ? " (cancelled); subscribe again after it ends" : "; cancel it first")));
+    }
+    // Nothing, or a plan that is over or past due: a new subscription, its first period charged now.
+    MoneySettings.Plan p = plan.get();
+    String subscriptionId = UUID.randomUUID().toString();
+    SubscriptionChargeStarted started =
+        new SubscriptionChargeStarted(tutorId, subscriptionId, p.planId(), method, p.priceCents(), 1, clock.instant());
+    return Effect()
+        .persist(started)
+        .thenRun(s -> {
+          waitForPlan(subscriptionId, command.replyTo());
+          chargePlan(((Registered) s).subscription());
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> cancelSubscription(Registered state, CancelSubscription command) {
+    Subscription current = state.subscription();
+    if (current == null || current.over() || current.status() == Subscription.Status.PENDING) {
+      // Nothing to cancel (a first charge still running is answered by its own outcome).
+      return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(tutorId, current)));
+    }
+    if (current.status() == Subscription.Status.PAST_DUE) {
+      return Effect()
+          .persist(new SubscriptionEnded(tutorId, current.subscriptionId(), Subscription.Status.CANCELLED, clock.instant()))
+          .thenRun(s -> timers.cancel(PlanTick.INSTANCE))
+          .thenReply(command.replyTo(), s -> StatusReply.success(new SubscriptionView(tutorId, ((Registered) s).subscription())));
+    }
+    if (current.cancelAtPeriodEnd()) {
+      return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(tutorId, current)));
+    }
+    return Effect()
+        .persist(new SubscriptionCancelRequested(tutorId, current.subscriptionId(), clock.instant()))
+        .thenReply(command.replyTo(), s -> StatusReply.success(new SubscriptionView(tutorId, ((Registered) s).subscription())));
+  }
+
+  /** Asks the provider for the pending period's price, idempotently by (tutor, plan, subscription, period). */
+  private void chargePlan(Subscription subscription) {
+    int period = subscription.pendingPeriod();
+    String key = Subscription.chargeKey(tutorId, subscription.planId(), subscription.subscriptionId(), period);
+    CompletionStage<ProviderResult> charged =
+        payouts.provider().charge(key, subscription.paymentMethod(), subscription.priceCents(), money.currency());
+    String id = subscription.subscriptionId();
+    context.pipeToSelf(charged, (result, error) -> result != null ? new PlanChargeAnswered(id, period, result) : new PlanChargeUnknown(id, period, String.valueOf(error)));
+  }
+
+  private static boolean chargingNow(Registered state, String subscriptionId, int period) {
+    Subscription s = state.subscription();
+    return s != null && s.subscriptionId().equals(subscriptionId) && s.charging() && s.pendingPeriod() == period;
+  }
+
+  private ReplyEffect<Event, State> planChargeAnswered(Registered state, PlanChargeAnswered answered) {
+    if (!chargingNow(state, answered.subscriptionId(), answered.period())) {
+      return Effect().noReply();
+    }
+    Subscription s = state.subscription();
+    SubscriptionChargeSettled settled = new SubscriptionChargeSettled(
+        tutorId, s.subscriptionId(), s.planId(), answered.period(), s.priceCents(), answered.result(), clock.instant());
+    return Effect()
+        .persist(settled)
+        .thenRun(after -> {
+          Subscription now = ((Registered) after).subscription();
+          answerPlanWaiting(now);
+          armPlanTimer(now);
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> planChargeUnknown(Registered state, PlanChargeUnknown unknown) {
+    if (chargingNow(state, unknown.subscriptionId(), unknown.period())) {
+      context.getLog().warn("Plan charge {} of tutor {}: no answer from the payment provider ({}); asking again",
+          unknown.subscriptionId(), tutorId, unknown.error());
+      timers.startSingleTimer("plan-charge", new RetryPlanCharge(unknown.subscriptionId(), unknown.period()), payouts.retryInterval());
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> retryPlanCharge(Registered state, RetryPlanCharge retry) {
+    if (chargingNow(state, retry.subscriptionId(), retry.period())) {
+      chargePlan(state.subscription());
+    }
+    return Effect().noReply();
+  }
+
+  /** The plan's timer: renews a paid period that ended, ends a cancelled one, lapses a past-due one. */
+  private ReplyEffect<Event, State> planTick(Registered state, PlanTick tick) {
+    Subscription s = state.subscription();
+    if (s == null || payouts == null) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    return switch (s.due(now, planTimes.grace())) {
+      case RENEW -> Effect()
+          .persist(new SubscriptionChargeStarted(tutorId, s.subscriptionId(), s.planId(), s.paymentMethod(), s.priceCents(), s.period() + 1, now))
+          .thenRun(after -> chargePlan(((Registered) after).subscription()))
+          .thenNoReply();
+      case CANCEL -> Effect()
+          .persist(new SubscriptionEnded(tutorId, s.subscriptionId(), Subscription.Status.CANCELLED, now))
+          .thenNoReply();
+      case LAPSE -> Effect()
+          .persist(new SubscriptionEnded(tutorId, s.subscriptionId(), Subscription.Status.LAPSED, now))
+          .thenNoReply();
+      case NOTHING -> {
+        armPlanTimer(s);
+        yield Effect().noReply();
+      }
+    };
+  }
+
+  /** Arms the plan's single timer for its next due instant (at once if it is past). */
+  private void armPlanTimer(Subscription subscription) {
+    Instant next = subscription == null ? null : subscription.nextCheck(planTimes.grace());
+    if (next == null) {
+      timers.cancel(PlanTick.INSTANCE);
+      return;
+    }
+    Duration delay = Duration.between(clock.instant(), next);
+    timers.startSingleTimer(PlanTick.INSTANCE, PlanTick.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);
+  }
+
+  private void waitForPlan(String subscriptionId, ActorRef<StatusReply<SubscriptionView>> replyTo) {
+    waitingForPlan.computeIfAbsent(subscriptionId, id -> new ArrayList<>()).add(replyTo);
+  }
+
+  private void answerPlanWaiting(Subscription subscription) {
+    List<ActorRef<StatusReply<SubscriptionView>>> waiting = waitingForPlan.remove(subscription.subscriptionId());
+    if (waiting != null) {
+      SubscriptionView view = new SubscriptionView(tutorId, subscription);
+      waiting.forEach(replyTo -> replyTo.tell(StatusReply.success(view)));
+    }
+  }
+
+  private Registered planChargeStarted(Registered state, SubscriptionChargeStarted e) {
+    if (e.period() == 1) {
+      return state.withSubscription(Subscription.started(e.subscriptionId(), e.planId(), e.paymentMethod(), e.priceCents(), e.at()));
+    }
+    Subscription s = state.subscription();
+    return s != null && s.subscriptionId().equals(e.subscriptionId()) ? state.withSubscription(s.renewing()) : state;
+  }
+
+  private Registered planChargeSettled(Registered state, SubscriptionChargeSettled e) {
+    Subscription s = state.subscription();
+    if (s == null || !s.subscriptionId().equals(e.subscriptionId())) {
+      return state;
+    }
+    Duration period = money.plan(e.planId()).map(planTimes::periodOf).orElse(Duration.ZERO);
+    return state.withSubscription(s.settled(e.period(), e.result(), period, e.at()));
+  }
+
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::recovered).build();
   }
 
-  /** Payouts that were started but have no outcome (a crash in between): asked again, same key. */
+  /**
+   * Payouts and plan charges that were started but have no outcome (a crash in between): asked
+   * again, same key; and the plan's renewal / lapse timer, which does not survive a restart, is
+   * armed again.
+   */
   private void recovered(State state) {
     if (state instanceof Registered registered && payouts != null) {
       registered.earnings().pendingPayouts().forEach(this::pay);
+      Subscription subscription = registered.subscription();
+      if (subscription != null && subscription.charging()) {
+        chargePlan(subscription);
+      }
+      armPlanTimer(subscription);
     }
   }
 
   private EarningsSummary earningsOf(Registered state) {
-    return new EarningsSummary(tutorId, state.earnings(), money.currency(), clock.instant());
+    String plan = state.activePlanId();
+    int percent = money.commissionPercent(state.earnings().completedHours(), plan);
+    return new EarningsSummary(tutorId, state.earnings(), money.currency(), clock.instant(), plan, percent);
   }
 
   @Override

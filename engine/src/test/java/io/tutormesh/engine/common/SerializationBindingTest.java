@@ -5,8 +5,12 @@ import static io.tutormesh.engine.TestSupport.validTutor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tutormesh.engine.TestSupport;
+import io.tutormesh.engine.money.Earnings;
+import io.tutormesh.engine.money.ProviderResult;
+import io.tutormesh.engine.money.Subscription;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
@@ -43,7 +47,12 @@ class SerializationBindingTest {
         new TutorEntity.Unregistered(),
         new StudentEntity.StudentSummary("s1", validStudent(), AT, AT),
         new StudentEntity.StudentProfileUpdated("s1", validStudent(), AT),
-        new StudentEntity.Unregistered());
+        new StudentEntity.Unregistered(),
+        new TutorEntity.SubscriptionView("t1", null),
+        new TutorEntity.SubscriptionView("t1", Subscription.started("sub-1", "pro", "pm_card_ok", 2900, AT)
+            .settled(1, ProviderResult.succeeded("ch_1"), Duration.ofDays(30), AT)),
+        new TutorEntity.EarningsSummary("t1", Earnings.NONE, "EUR", AT, "pro", 28),
+        new TutorEntity.EarningsSummary("t1", Earnings.NONE, "EUR", AT));
   }
 
   @ParameterizedTest

@@ -56,7 +56,9 @@ class MoneyEventsCompatibilityTest {
         Arguments.of(new SessionEntity.TutorMatched("sess-1", "ada", "o1", 4000, AT), List.of("escrowCents")),
         Arguments.of(new SessionEntity.SessionCompleted("sess-1", "s1", AT), List.of("releasedCents")),
         Arguments.of(new Wallet(250, Map.of("sess-1", 5000L), Map.of(), List.of()), List.of("escrowed", "charged")),
-        Arguments.of(new TutorEntity.Registered(TestSupport.validTutor(), TutorEntity.Rating.NONE, AT, AT), List.of("earnings")));
+        Arguments.of(new TutorEntity.Registered(TestSupport.validTutor(), TutorEntity.Rating.NONE, AT, AT), List.of("earnings")),
+        // A tutor snapshot written before tutor plans existed: no subscription.
+        Arguments.of(new TutorEntity.Registered(TestSupport.validTutor(), TutorEntity.Rating.NONE, AT, AT), List.of("subscription")));
   }
 
   @ParameterizedTest

@@ -75,6 +75,26 @@ class MoneySettingsTest {
     assertThat(s.sessionDiscountPercent(null)).isZero();
   }
 
+  @ParameterizedTest(name = "{0} h: {1} %, pro {2} %, a 20-point plan {3} %")
+  @CsvSource({
+      "0, 33, 28, 13", "19.5, 33, 28, 13",
+      "20, 28, 23, 8", "50, 25, 20, 5",
+      "200, 22, 17, 2", "400, 18, 13, 0", "5000, 18, 13, 0"})
+  void aTutorPlanLowersEveryStepOfTheLadderNeverBelowZero(double hours, int none, int pro, int deep) {
+    MoneySettings s = defaults();
+    MoneySettings generous = settings("""
+        tutormesh.money.plans = [
+          { plan-id = pro, kind = tutor, price-cents = 2900, period-days = 30, commission-reduction-points = 5 }
+          { plan-id = deep, kind = tutor, price-cents = 9900, period-days = 30, commission-reduction-points = 20 }
+        ]
+        """);
+
+    assertThat(s.commissionPercent(hours, null)).isEqualTo(none);
+    assertThat(s.commissionPercent(hours, "pro")).isEqualTo(pro);
+    assertThat(generous.commissionPercent(hours, "pro")).isEqualTo(pro);
+    assertThat(generous.commissionPercent(hours, "deep")).isEqualTo(deep);
+  }
+
   @Test
   void optionalFieldsDefaultToZeroAndKindIgnoresCase() {
     MoneySettings s = settings("""

@@ -9,6 +9,7 @@ import io.tutormesh.engine.matching.InstantRequest;
 import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.PaymentProvider;
+import io.tutormesh.engine.money.PlanTimes;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.SandboxProvider;
 import io.tutormesh.engine.money.Subscription;
@@ -52,7 +53,7 @@ class StudentSubscriptionTest {
       new MatchingSettings(Duration.ofSeconds(15), Duration.ofSeconds(60), 1, Duration.ofSeconds(1), Duration.ofSeconds(45), 3, 15, 180);
   private static final InstantRequest REQUEST = new InstantRequest("math", "high", "fr", 5000, 60);
   /** plus: 30 days of 40 ms = a 1.2 s period; a past-due plan lapses after 0.6 s. */
-  private static final StudentEntity.PlanTimes FAST = new StudentEntity.PlanTimes(Duration.ofMillis(40), Duration.ofMillis(600));
+  private static final PlanTimes FAST = new PlanTimes(Duration.ofMillis(40), Duration.ofMillis(600));
   private static final AtomicInteger IDS = new AtomicInteger();
 
   @JUnit5TestKit
@@ -108,7 +109,7 @@ class StudentSubscriptionTest {
     start(FAST);
   }
 
-  private void start(StudentEntity.PlanTimes times) {
+  private void start(PlanTimes times) {
     StudentEntity.Payments payments = new StudentEntity.Payments(MONEY, provider, Duration.ofMillis(100));
     kit = EventSourcedBehaviorTestKit.create(
         testKit.system(),
@@ -205,7 +206,7 @@ class StudentSubscriptionTest {
   @Test
   void aChargeWhoseAnswerWasLostIsAskedAgainAfterARestartWithTheSameKey() {
     kit = null;
-    start(new StudentEntity.PlanTimes(Duration.ofDays(1), Duration.ofDays(3)));
+    start(new PlanTimes(Duration.ofDays(1), Duration.ofDays(3)));
     current.set(SILENT);
     TestProbe<StatusReply<SubscriptionView>> lost = testKit.createTestProbe();
     kit.runCommand(new StudentEntity.Subscribe("plus", SandboxProvider.CARD_OK, lost.getRef()));
@@ -219,7 +220,7 @@ class StudentSubscriptionTest {
 
   @Test
   void anActivePlanTakesItsDiscountOffTheSessionAndRefundsTheRest() {
-    start(new StudentEntity.PlanTimes(Duration.ofDays(1), Duration.ofDays(3)));
+    start(new PlanTimes(Duration.ofDays(1), Duration.ofDays(3)));
     TestProbe<StatusReply<StudentEntity.TopUpResult>> topUp = testKit.createTestProbe();
     kit.runCommand(new StudentEntity.TopUp("k", "standard", SandboxProvider.CARD_OK, topUp.getRef()));
     topUp.receiveMessage(Duration.ofSeconds(5));

@@ -63,6 +63,20 @@ public final class JwtAuth {
     return new JwtAuth(secret.getBytes(StandardCharsets.UTF_8), clockSkew, Clock.systemUTC());
   }
 
+  /**
+   * A key for another purpose ({@code "calendar-feed"}), derived from the secret as
+   * HMAC-SHA256(secret, "tutormesh:" + purpose): the same on every node, never the secret itself.
+   */
+  public byte[] deriveKey(String purpose) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+      return mac.doFinal(("tutormesh:" + purpose).getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
   /** Verifies a compact JWS and returns who it speaks for. */
   public Principal verify(String token) throws AuthException {
     if (token == null || token.isBlank()) {

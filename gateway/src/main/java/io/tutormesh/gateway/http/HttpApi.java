@@ -4,9 +4,11 @@ import io.tutormesh.engine.catalog.Catalog;
 import io.tutormesh.gateway.admin.AdminRoutes;
 import io.tutormesh.gateway.admin.KpiRoutes;
 import io.tutormesh.gateway.availability.AvailabilityRoutes;
+import io.tutormesh.gateway.calendar.CalendarRoutes;
 import io.tutormesh.gateway.catalog.CatalogRoutes;
 import io.tutormesh.gateway.money.MoneyRoutes;
 import io.tutormesh.gateway.money.SubscriptionRoutes;
+import io.tutormesh.gateway.schedule.ScheduleRoutes;
 import io.tutormesh.gateway.session.DocumentRoutes;
 import io.tutormesh.gateway.session.RoomRoutes;
 import io.tutormesh.gateway.session.SessionRoutes;
@@ -40,6 +42,8 @@ public final class HttpApi extends AllDirectives {
     }
     v1.add(new CatalogRoutes(context, catalog).route());
     v1.add(new TutorRoutes(context).route());
+    v1.add(new ScheduleRoutes(context).route());
+    v1.add(new CalendarRoutes(context).route());
     v1.add(new StudentRoutes(context).route());
     v1.add(new MoneyRoutes(context).route());
     v1.add(new SubscriptionRoutes(context).route());

@@ -97,9 +97,13 @@ public final class MoneyDtos {
   public record EarningsEntry(String sessionId, long grossCents, int commissionPercent, long commissionCents, long netCents,
       long minutes, String status, Instant availableAt, Instant at) {}
 
-  /** `GET /v1/tutors/{id}/earnings`: entries and payouts newest first (the latest 100 of each). */
+  /**
+   * `GET /v1/tutors/{id}/earnings`: entries and payouts newest first (the latest 100 of each);
+   * {@code plan} is the tutor plan paid up now (null: none) and {@code commissionPercent} what the
+   * next completed session would pay (the ladder's step for the hours taught, less the plan's points).
+   */
   public record EarningsView(String tutorId, long availableCents, long pendingCents, long paidOutCents, long commissionCents,
-      String currency, List<EarningsEntry> entries, List<Payout> payouts) {
+      String currency, List<EarningsEntry> entries, List<Payout> payouts, String plan, Integer commissionPercent) {
     static EarningsView of(TutorEntity.EarningsSummary s) {
       Earnings e = s.earnings();
       Instant now = s.asOf();
@@ -109,7 +113,7 @@ public final class MoneyDtos {
           .toList();
       List<Payout> payouts = e.latestPayouts(Wallet.MAX_ENTRIES).stream().map(p -> Payout.listed(p, s.currency())).toList();
       return new EarningsView(s.tutorId(), e.availableCents(now), e.pendingCents(now), e.paidOutCents(), e.commissionCents(),
-          s.currency(), entries, payouts);
+          s.currency(), entries, payouts, s.planId(), s.commissionPercent());
     }
 
     private static String status(Earnings e, Earnings.Credit c, Instant now) {

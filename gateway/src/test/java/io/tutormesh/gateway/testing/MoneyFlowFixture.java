@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tutormesh.gateway.Node;
 import io.tutormesh.gateway.session.Fixtures;
 import io.tutormesh.gateway.testing.Api.Reply;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +21,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * What the integration tests of instant lessons' money share (escrow, plans, KPIs): one node per
@@ -36,9 +42,26 @@ public abstract class MoneyFlowFixture {
   protected static Api api;
   protected static String admin;
 
+  /**
+   * Settings a test class adds to (or overrides in) its node's, each {@code key=value}; e.g. {@code
+   * @NodeSettings("tutormesh.money.subscriptions.day-length=300ms")}.
+   */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.TYPE)
+  public @interface NodeSettings {
+    String[] value();
+  }
+
   @BeforeAll
-  static void startNode() throws Exception {
-    node = TestNodes.start(Map.of("tutormesh.matching.request-timeout", "4s"));
+  static void startNode(TestInfo info) throws Exception {
+    Map<String, Object> settings = new HashMap<>(Map.of("tutormesh.matching.request-timeout", "4s"));
+    info.getTestClass().map(c -> c.getAnnotation(NodeSettings.class)).ifPresent(extra -> {
+      for (String setting : extra.value()) {
+        int eq = setting.indexOf('=');
+        settings.put(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+      }
+    });
+    node = TestNodes.start(settings);
     api = new Api(node.httpPort());
     admin = api.token(unique("admin"), "admin");
   }

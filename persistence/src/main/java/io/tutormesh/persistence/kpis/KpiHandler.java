@@ -117,15 +117,21 @@ public final class KpiHandler {
     }
 
     private CompletionStage<Done> payment(String key, ProviderResult result, Instant at) {
-      String kind = result.isSucceeded() ? Kpis.PAYMENT_OK : Kpis.PAYMENT_FAILED;
-      return repository.money(new Kpis.MoneyRow(kind, key, 0, at)).thenApply(done -> {
-        observer.payment(result.isSucceeded());
-        return done;
-      });
+      return KpiHandler.payment(repository, observer, key, result, at);
     }
   }
 
-  /** Tutors' money events: a session's credit is its gross, of which the commission. */
+  /** One charge's outcome (keyed by its idempotency key, so a replay counts it once). */
+  private static CompletionStage<Done> payment(
+      KpiRepository repository, FinanceObserver observer, String key, ProviderResult result, Instant at) {
+    String kind = result.isSucceeded() ? Kpis.PAYMENT_OK : Kpis.PAYMENT_FAILED;
+    return repository.money(new Kpis.MoneyRow(kind, key, 0, at)).thenApply(done -> {
+      observer.payment(result.isSucceeded());
+      return done;
+    });
+  }
+
+  /** Tutors' money events: a session's credit is its gross, of which the commission; a plan charge's outcome is a payment. */
   public static final class Tutors extends Handler<EventEnvelope<TutorEntity.Event>> {
     private final KpiRepository repository;
     private final FinanceObserver observer;
@@ -146,6 +152,10 @@ public final class KpiHandler {
               observer.sessionCredited(gross, credit.commissionCents());
               return done;
             });
+      }
+      if (envelope.event() instanceof TutorEntity.SubscriptionChargeSettled plan) {
+        return payment(repository, observer,
+            Subscription.chargeKey(plan.tutorId(), plan.planId(), plan.subscriptionId(), plan.period()), plan.result(), plan.at());
       }
       return DONE;
     }

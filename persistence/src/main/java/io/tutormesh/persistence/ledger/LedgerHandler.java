@@ -1,6 +1,7 @@
 package io.tutormesh.persistence.ledger;
 
 import io.tutormesh.engine.ledger.Postings;
+import io.tutormesh.engine.money.Subscription;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
 import java.util.concurrent.CompletableFuture;
@@ -10,9 +11,10 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 
 /**
- * Turns the students' money events (top-ups, escrows, settlements) and, in {@link Tutors}, the
- * tutors' (session credits) into ledger postings ({@link Postings}). At least once: an
- * event may come again after a restart, and writes the same rows again.
+ * Turns the students' money events (top-ups, escrows, settlements, plan fees) and, in {@link
+ * Tutors}, the tutors' (session credits, reversals, payouts, plan fees) into ledger postings
+ * ({@link Postings}). At least once: an event may come again after a restart, and writes the same
+ * rows again.
  */
 public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Event>> {
 
@@ -48,7 +50,7 @@ public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Eve
       return post(Postings.escrowed(closed.studentId(), closed.sessionId(), closed.holdCents(), closed.at()), source);
     }
     if (event instanceof StudentEntity.SubscriptionChargeSettled plan) {
-      String key = io.tutormesh.engine.money.Subscription.chargeKey(plan.studentId(), plan.planId(), plan.subscriptionId(), plan.period());
+      String key = Subscription.chargeKey(plan.studentId(), plan.planId(), plan.subscriptionId(), plan.period());
       return post(Postings.planCharged(key, plan.amountCents(), plan.result(), plan.at()), source);
     }
     if (event instanceof StudentEntity.SessionCharged charged) {
@@ -64,7 +66,10 @@ public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Eve
     return postings.isEmpty() ? CompletableFuture.completedFuture(Done.getInstance()) : repository.post(postings, source);
   }
 
-  /** The tutors' money events: a session's credit moves the captured money out of its escrow. */
+  /**
+   * The tutors' money events: a session's credit moves the captured money out of its escrow; a
+   * paid period of a tutor plan is plan revenue from the provider's clearing, as a student's is.
+   */
   public static final class Tutors extends Handler<EventEnvelope<TutorEntity.Event>> {
     private final LedgerRepository repository;
 
@@ -87,6 +92,10 @@ public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Eve
       }
       if (envelope.event() instanceof TutorEntity.PayoutSettled settled && settled.result().isSucceeded()) {
         return post(Postings.paidOut(settled.tutorId(), settled.payoutId(), settled.amountCents(), settled.at()), source);
+      }
+      if (envelope.event() instanceof TutorEntity.SubscriptionChargeSettled plan) {
+        String key = Subscription.chargeKey(plan.tutorId(), plan.planId(), plan.subscriptionId(), plan.period());
+        return post(Postings.planCharged(key, plan.amountCents(), plan.result(), plan.at()), source);
       }
       return CompletableFuture.completedFuture(Done.getInstance());
     }
