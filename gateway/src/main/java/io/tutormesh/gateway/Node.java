@@ -20,6 +20,7 @@ import io.tutormesh.persistence.ledger.CassandraLedgerRepository;
 import io.tutormesh.persistence.ledger.LedgerCheck;
 import io.tutormesh.persistence.ledger.LedgerProjection;
 import io.tutormesh.persistence.kpis.CassandraKpiRepository;
+import io.tutormesh.persistence.kpis.KpiHandler;
 import io.tutormesh.persistence.kpis.KpiProjection;
 import io.tutormesh.gateway.money.FinanceMetrics;
 import java.net.InetSocketAddress;
@@ -109,8 +110,10 @@ public final class Node {
       CassandraSandboxProvider provider = CassandraSandboxProvider.create(system, keyspace);
       Engine.init(system, matchingMetrics, PaymentGuard.ALWAYS_YES, provider);
       CassandraLedgerRepository ledger = CassandraLedgerRepository.create(system, keyspace);
-      LedgerProjection.init(system, ledger);
-      KpiProjection.init(system, CassandraKpiRepository.create(system, keyspace), new FinanceMetrics(metrics.registry()));
+      CassandraKpiRepository kpis = CassandraKpiRepository.create(system, keyspace);
+      FinanceMetrics finance = new FinanceMetrics(metrics.registry());
+      LedgerProjection.init(system, ledger, () -> new KpiHandler.Students(kpis, finance), () -> new KpiHandler.Tutors(kpis, finance));
+      KpiProjection.init(system, kpis);
 
       ApiContext context =
           new ApiContext(

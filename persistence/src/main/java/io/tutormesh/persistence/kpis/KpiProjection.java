@@ -1,9 +1,6 @@
 package io.tutormesh.persistence.kpis;
 
-import io.tutormesh.engine.money.FinanceObserver;
 import io.tutormesh.engine.session.SessionEntity;
-import io.tutormesh.engine.student.StudentEntity;
-import io.tutormesh.engine.tutor.TutorEntity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +38,13 @@ public final class KpiProjection {
 
   private KpiProjection() {}
 
-  public static void init(ActorSystem<?> system, KpiRepository repository, FinanceObserver observer) {
+  /**
+   * The sessions' KPIs. The students' and tutors' money KPIs ({@link KpiHandler.Students}, {@link
+   * KpiHandler.Tutors}) read the same events as the ledger and ride on its projections (see {@code
+   * LedgerProjection.init}); their own {@link #STUDENTS} and {@link #TUTORS} offsets are no longer
+   * written.
+   */
+  public static void init(ActorSystem<?> system, KpiRepository repository) {
     List<String> sessionTags = IntStream.range(0, SessionEntity.TAG_COUNT).mapToObj(i -> "session-" + i).toList();
     CassandraReadJournal journal = PersistenceQuery.get(system).getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
     Function<String, CompletionStage<Optional<Instant>>> requestedAt = persistenceId -> journal
@@ -50,8 +53,6 @@ public final class KpiProjection {
         .runWith(Sink.headOption(), system)
         .thenApply(first -> first.flatMap(found -> found));
     run(system, SESSIONS, sessionTags, () -> new KpiHandler.Sessions(repository, requestedAt));
-    run(system, STUDENTS, StudentEntity.TAGS, () -> new KpiHandler.Students(repository, observer));
-    run(system, TUTORS, TutorEntity.TAGS, () -> new KpiHandler.Tutors(repository, observer));
   }
 
   private static <E> void run(ActorSystem<?> system, String name, List<String> tags,

@@ -2,7 +2,10 @@ package io.tutormesh.persistence.ledger;
 
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
+import io.tutormesh.persistence.ChainedHandler;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
@@ -14,6 +17,7 @@ import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 
 /**
@@ -22,7 +26,8 @@ import org.apache.pekko.projection.javadsl.SourceProvider;
  * instance per tag, each run by a {@link ShardedDaemonProcess} so that every tag has exactly one
  * running instance in the cluster (moved to another node when its node leaves). Offsets are kept
  * in Cassandra ({@code offset_store}, schema/004); delivery is at least once, and the handler is
- * idempotent.
+ * idempotent. Other read sides of the same events (the finance KPIs) ride on these streams
+ * ({@link ChainedHandler}) instead of reading every event again.
  */
 public final class LedgerProjection {
 
@@ -33,31 +38,41 @@ public final class LedgerProjection {
   private LedgerProjection() {}
 
   public static void init(ActorSystem<?> system, LedgerRepository repository) {
+    init(system, repository, null, null);
+  }
+
+  /**
+   * The ledger, and the other read sides of the same money events ({@code alsoStudents}, {@code
+   * alsoTutors}, e.g. the finance KPIs; null: none) fed by the same streams: each student and tutor
+   * event is read once, whatever reads it.
+   */
+  public static void init(
+      ActorSystem<?> system,
+      LedgerRepository repository,
+      Supplier<Handler<EventEnvelope<StudentEntity.Event>>> alsoStudents,
+      Supplier<Handler<EventEnvelope<TutorEntity.Event>>> alsoTutors) {
+    run(system, NAME, StudentEntity.TAGS, chained(() -> new LedgerHandler(repository), alsoStudents));
+    run(system, TUTORS_NAME, TutorEntity.TAGS, chained(() -> new LedgerHandler.Tutors(repository), alsoTutors));
+  }
+
+  private static <E> Supplier<Handler<EventEnvelope<E>>> chained(
+      Supplier<Handler<EventEnvelope<E>>> ledger, Supplier<Handler<EventEnvelope<E>>> also) {
+    return also == null ? ledger : () -> new ChainedHandler<>(ledger.get(), also.get());
+  }
+
+  private static <E> void run(ActorSystem<?> system, String name, List<String> tags, Supplier<Handler<EventEnvelope<E>>> handler) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
-        NAME,
-        StudentEntity.TAGS.size(),
-        index -> ProjectionBehavior.create(projection(system, StudentEntity.TAGS.get(index), repository)),
-        ShardedDaemonProcessSettings.create(system),
-        Optional.of(ProjectionBehavior.stopMessage()));
-    ShardedDaemonProcess.get(system).init(
-        ProjectionBehavior.Command.class,
-        TUTORS_NAME,
-        TutorEntity.TAGS.size(),
-        index -> ProjectionBehavior.create(tutorProjection(system, TutorEntity.TAGS.get(index), repository)),
+        name,
+        tags.size(),
+        index -> ProjectionBehavior.create(projection(system, name, tags.get(index), handler)),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
   }
 
-  static Projection<EventEnvelope<TutorEntity.Event>> tutorProjection(ActorSystem<?> system, String tag, LedgerRepository repository) {
-    SourceProvider<Offset, EventEnvelope<TutorEntity.Event>> source =
-        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
-    return CassandraProjection.atLeastOnce(ProjectionId.of(TUTORS_NAME, tag), source, () -> new LedgerHandler.Tutors(repository));
-  }
-
-  static Projection<EventEnvelope<StudentEntity.Event>> projection(ActorSystem<?> system, String tag, LedgerRepository repository) {
-    SourceProvider<Offset, EventEnvelope<StudentEntity.Event>> source =
-        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
-    return CassandraProjection.atLeastOnce(ProjectionId.of(NAME, tag), source, () -> new LedgerHandler(repository));
+  private static <E> Projection<EventEnvelope<E>> projection(
+      ActorSystem<?> system, String name, String tag, Supplier<Handler<EventEnvelope<E>>> handler) {
+    SourceProvider<Offset, EventEnvelope<E>> source = EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
+    return CassandraProjection.atLeastOnce(ProjectionId.of(name, tag), source, handler::get);
   }
 }
