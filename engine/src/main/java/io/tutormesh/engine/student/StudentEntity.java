@@ -4,6 +4,7 @@ import io.tutormesh.engine.catalog.ProfileRules;
 import io.tutormesh.engine.common.CborSerializable;
 import io.tutormesh.engine.common.Rejection;
 import io.tutormesh.engine.ledger.LedgerEvent;
+import io.tutormesh.engine.ledger.Postings;
 import io.tutormesh.engine.matching.InstantRequest;
 import io.tutormesh.engine.matching.InstantRequestRules;
 import io.tutormesh.engine.matching.MatchingSettings;
@@ -278,8 +279,18 @@ public final class StudentEntity
   /** A top-up is about to be paid (recorded first, so that a crash re-drives it). */
   public record TopUpStarted(String studentId, Wallet.TopUp topUp, Instant at) implements Event, LedgerEvent {}
 
-  /** The provider's answer to a top-up: credited if it succeeded. */
-  public record TopUpSettled(String studentId, String topUpId, ProviderResult result, Instant at) implements Event, LedgerEvent {}
+  /**
+   * The provider's answer to a top-up: credited if it succeeded. {@code terms} repeats what its
+   * {@code TopUpStarted} recorded (price, credit, bonus), so that the ledger can post it from this
+   * event alone: the two may reach a projection apart (an entity stopped between them can leave
+   * the first one's tag write to its next start). Null in events written before it was added.
+   */
+  public record TopUpSettled(String studentId, String topUpId, ProviderResult result, Instant at, Postings.TopUpTerms terms)
+      implements Event, LedgerEvent {
+    public TopUpSettled(String studentId, String topUpId, ProviderResult result, Instant at) {
+      this(studentId, topUpId, result, at, null);
+    }
+  }
 
   /**
    * Period {@code period} of a plan is about to be charged (written before the provider is asked,
@@ -694,15 +705,21 @@ public final class StudentEntity
   }
 
   /**
-   * The gateway gave up on the request of `sessionId`: close it if it is still open, and have its
-   * session cancel itself (it may already be matched, which closed the request). Other ids: nothing.
+   * The gateway gave up on the request of `sessionId`: close it if it is still open, releasing its
+   * hold unless the hold became an escrow, and have its session cancel itself (it may already be
+   * matched, which closed the request). Other ids: nothing.
+   *
+   * <p>The hold is released here, by the wallet's single writer, because nothing else may ever do
+   * it: the session may never have started (its start lost with an entity or a node that stopped
+   * under it), and a session that never started neither settles nor refuses. A session that did
+   * start is cancelled by the abandon, and its settlement finds nothing held for it: nothing moves.
    */
   private ReplyEffect<Event, State> abandonInstant(Registered state, AbandonInstantRequest command) {
     String sessionId = command.sessionId();
     SessionEntity.AbandonRequest abandon = new SessionEntity.AbandonRequest(studentId);
     if (sessionId.equals(state.openInstantSessionId())) {
       return Effect()
-          .persist(new InstantRequestClosed(studentId, sessionId, clock.instant()))
+          .persist(closing(state, sessionId, null).orElseThrow())
           .thenRun(s -> links.session(sessionId, abandon))
           .thenReply(command.replyTo(), s -> StatusReply.ack());
     }
@@ -778,7 +795,7 @@ public final class StudentEntity
       return Effect().noReply();
     }
     return Effect()
-        .persist(new TopUpSettled(studentId, answered.topUpId(), answered.result(), clock.instant()))
+        .persist(new TopUpSettled(studentId, answered.topUpId(), answered.result(), clock.instant(), Postings.TopUpTerms.of(topUp.get())))
         .thenRun(s -> answerWaiting(answered.topUpId(), (Registered) s))
         .thenNoReply();
   }

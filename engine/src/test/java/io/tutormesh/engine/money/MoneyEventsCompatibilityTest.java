@@ -52,6 +52,7 @@ class MoneyEventsCompatibilityTest {
     return Stream.of(
         Arguments.of(new StudentEntity.InstantRequestOpened("s1", "sess-1", REQUEST, AT), List.of("holdCents")),
         Arguments.of(new StudentEntity.InstantRequestClosed("s1", "sess-1", AT), List.of("hold", "holdCents")),
+        Arguments.of(new StudentEntity.TopUpSettled("s1", "t1", io.tutormesh.engine.money.ProviderResult.succeeded("ref-1"), AT), List.of("terms")),
         Arguments.of(new SessionEntity.InstantRequested("sess-1", "s1", REQUEST, "EUR", AT), List.of("holdCents")),
         Arguments.of(new SessionEntity.TutorMatched("sess-1", "ada", "o1", 4000, AT), List.of("escrowCents")),
         Arguments.of(new SessionEntity.SessionCompleted("sess-1", "s1", AT), List.of("releasedCents")),

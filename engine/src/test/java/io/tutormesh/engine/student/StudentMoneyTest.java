@@ -13,6 +13,7 @@ import io.tutormesh.engine.money.SandboxProvider;
 import io.tutormesh.engine.money.Wallet;
 import io.tutormesh.engine.money.Wallet.EntryKind;
 import io.tutormesh.engine.session.SessionEntity;
+import io.tutormesh.engine.student.StudentEntity.AbandonInstantRequest;
 import io.tutormesh.engine.student.StudentEntity.ChargeSession;
 import io.tutormesh.engine.student.StudentEntity.CloseInstantRequest;
 import io.tutormesh.engine.student.StudentEntity.Command;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -243,5 +245,47 @@ class StudentMoneyTest {
     assertThat(w.heldFor("session-1")).isZero();
     assertThat(w.heldFor("session-2")).isEqualTo(5000);
     assertThat(w.balanceCents()).isEqualTo(250);
+  }
+
+  @Test
+  void abandoningARequestWhoseSessionNeverStartedReleasesItsHold() {
+    topUp("standard"); // 5,250
+    kit.runCommand(new RequestInstantTutor("session-1", REQUEST, probe().getRef())); // its StartInstant is lost: the session never starts
+    TestProbe<StatusReply<Done>> reply = testKit.createTestProbe();
+
+    var abandoned = kit.runCommand(new AbandonInstantRequest("session-1", reply.getRef()));
+
+    // Nothing else would ever give this hold back (a session that never started neither settles nor refuses).
+    assertThat(abandoned.events()).containsExactly(new InstantRequestClosed(studentId, "session-1", T0, HoldOutcome.RELEASED, 5000L));
+    assertThat(reply.receiveMessage().isSuccess()).isTrue();
+    assertThat(wallet().balanceCents()).isEqualTo(5250);
+    assertThat(wallet().heldCents()).isZero();
+    assertThat(((Registered) abandoned.state()).openInstantSessionId()).isNull();
+    assertThat(sentToSessions).last().isEqualTo(new SessionEntity.AbandonRequest(studentId));
+
+    // The session, had it started after all, is cancelled by the abandon and settles against nothing held.
+    TestProbe<SessionEntity.StudentSettled> settled = testKit.createTestProbe();
+    assertThat(kit.runCommand(new ReleaseHold("session-1", settled.getRef())).hasNoEvents()).isTrue();
+    assertThat(settled.receiveMessage()).isEqualTo(new SessionEntity.StudentSettled("session-1", 0));
+    assertThat(kit.runCommand(new ChargeSession("session-1", 3000, 750, settled.getRef())).hasNoEvents()).isTrue();
+    assertThat(settled.receiveMessage()).isEqualTo(new SessionEntity.StudentSettled("session-1", 0));
+    assertThat(kit.runCommand(new CloseInstantRequest("session-1", 3000L)).hasNoEvents()).isTrue();
+    assertThat(wallet().balanceCents()).isEqualTo(5250);
+    assertThat(wallet().heldCents()).isZero();
+  }
+
+  @Test
+  void abandoningARequestAfterItsEscrowKeepsTheEscrowForTheSettlement() {
+    topUp("standard");
+    kit.runCommand(new RequestInstantTutor("session-1", REQUEST, probe().getRef()));
+    kit.runCommand(new CloseInstantRequest("session-1", 3000L)); // matched: the request is closed, its hold the escrow
+    TestProbe<StatusReply<Done>> reply = testKit.createTestProbe();
+
+    var abandoned = kit.runCommand(new AbandonInstantRequest("session-1", reply.getRef()));
+
+    assertThat(abandoned.hasNoEvents()).isTrue();
+    assertThat(reply.receiveMessage().isSuccess()).isTrue();
+    assertThat(wallet().heldFor("session-1")).isEqualTo(3000);
+    assertThat(wallet().isEscrowed("session-1")).isTrue();
   }
 }

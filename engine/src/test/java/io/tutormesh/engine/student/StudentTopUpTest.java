@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import io.tutormesh.engine.TestSupport;
 import io.tutormesh.engine.common.Rejection;
+import io.tutormesh.engine.ledger.Postings;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.PaymentProvider;
 import io.tutormesh.engine.money.ProviderResult;
@@ -18,6 +19,7 @@ import io.tutormesh.engine.student.StudentEntity.State;
 import io.tutormesh.engine.student.StudentEntity.TopUpResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +30,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.journal.Tagged;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,16 +80,18 @@ class StudentTopUpTest {
   };
 
   private EventSourcedBehaviorTestKit<Command, Event, State> kit;
+  private String studentId;
 
   @BeforeEach
   void setUp() {
     sandbox = new SandboxProvider();
     current.set(sandbox);
     calls.set(0);
+    studentId = "student-" + IDS.incrementAndGet();
     StudentEntity.Payments payments = new StudentEntity.Payments(MONEY, provider, Duration.ofMillis(100));
     kit = EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        StudentEntity.create("student-" + IDS.incrementAndGet(), TestSupport.defaultRules(), null, StudentEntity.Links.NONE, payments, Clock.systemUTC()),
+        StudentEntity.create(studentId, TestSupport.defaultRules(), null, StudentEntity.Links.NONE, payments, Clock.systemUTC()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings());
     kit.<StatusReply<StudentEntity.StudentSummary>>runCommand(replyTo -> new StudentEntity.UpdateProfile(validStudent(), replyTo));
   }
@@ -109,6 +114,27 @@ class StudentTopUpTest {
     assertThat(wallet().balanceCents()).isEqualTo(5250);
     assertThat(topUp("k1", "standard", SandboxProvider.CARD_OK)).isEqualTo(result);
     assertThat(calls.get()).as("a retried key does not reach the provider").isEqualTo(1);
+  }
+
+  /**
+   * The ledger posts a settled top-up from its TopUpSettled alone: a projection may get it without
+   * (or before) its TopUpStarted when the entity was stopped between the two (its tag write is then
+   * only made at its next start), and a settled event it cannot post stops the whole projection.
+   */
+  @Test
+  void aSettledTopUpCarriesTheTermsItIsPostedWith() {
+    TopUpResult result = topUp("k1", "large", SandboxProvider.CARD_OK);
+
+    List<Object> written = kit.persistenceTestKit().persistedInStorage("Student|" + studentId).stream()
+        .map(e -> e instanceof Tagged tagged ? tagged.payload() : e)
+        .toList();
+    StudentEntity.TopUpSettled settled = written.stream()
+        .filter(StudentEntity.TopUpSettled.class::isInstance).map(StudentEntity.TopUpSettled.class::cast)
+        .findFirst().orElseThrow();
+    Postings.TopUpTerms terms = new Postings.TopUpTerms(result.topUp().topUpId(), 10_000, 10_000, 1_000);
+    assertThat(settled.terms()).isEqualTo(terms);
+    assertThat(Postings.topUpSettled(studentId, settled.terms(), settled.result(), settled.at()))
+        .extracting(Postings.Posting::amountCents).containsExactly(10_000L, 1_000L);
   }
 
   @Test

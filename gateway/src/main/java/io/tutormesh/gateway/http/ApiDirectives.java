@@ -1,5 +1,6 @@
 package io.tutormesh.gateway.http;
 
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import io.tutormesh.engine.common.Ids;
 import io.tutormesh.gateway.Metrics;
 import io.tutormesh.gateway.auth.AuthException;
@@ -108,7 +109,7 @@ public class ApiDirectives extends AllDirectives {
         answer.handleAsync((value, error) -> error == null ? Json.response(status, toDto.apply(value)) : failure(error), executor));
   }
 
-  /** The answer to a failed ask: rejections by kind, timeouts as 503. */
+  /** The answer to a failed ask: rejections by kind, timeouts (the engine's or Cassandra's) as 503. */
   public HttpResponse failure(Throwable error) {
     Throwable cause = unwrap(error);
     if (cause instanceof ProblemException p) {
@@ -119,6 +120,10 @@ public class ApiDirectives extends AllDirectives {
     }
     if (cause instanceof TimeoutException) {
       return problem(Problem.unavailable("the engine did not answer in time; retry"));
+    }
+    if (cause instanceof DriverTimeoutException) {
+      // A read model queried directly (e.g. the ledger check) on an overloaded Cassandra: not ready, not broken.
+      return problem(Problem.unavailable("the database did not answer in time; retry"));
     }
     log.error("Unexpected failure answering a request", cause);
     return problem(Problem.internal("unexpected error"));

@@ -35,7 +35,11 @@ public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Eve
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       String source = envelope.persistenceId() + "#" + envelope.sequenceNr();
-      // Its TopUpStarted came earlier in the same tag (one student's events keep their order).
+      if (settled.terms() != null) {
+        // It carries its terms: posted whether or not its TopUpStarted was seen (they may come apart).
+        return post(Postings.topUpSettled(settled.studentId(), settled.terms(), settled.result(), settled.at()), source);
+      }
+      // An older event: its TopUpStarted came earlier in the same tag (one student's events keep their order).
       return repository.topUp(settled.topUpId()).thenCompose(terms -> repository.post(
           Postings.topUpSettled(
               settled.studentId(),
