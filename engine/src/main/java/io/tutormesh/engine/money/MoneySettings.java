@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  *     of the hold goes to the tutor
  * @param disputeWindow how long after its end a session can be disputed (the tutor's earnings are
  *     pending meanwhile)
+ * @param payoutDelayAfterWindow how much longer the tutor's earnings stay pending after the window:
+ *     a dispute accepted at the window's last moment freezes the credit (a message from the session
+ *     to the tutor, retried until acknowledged) before it can be paid out
  */
 public record MoneySettings(
     String currency,
@@ -42,7 +45,8 @@ public record MoneySettings(
     Duration freeCancelBefore,
     int lateCancelTutorSharePercent,
     int studentNoShowTutorSharePercent,
-    Duration disputeWindow) {
+    Duration disputeWindow,
+    Duration payoutDelayAfterWindow) {
 
   /** Ids of packs and plans: as every id of the API. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -136,6 +140,7 @@ public record MoneySettings(
     }
     requireNotNegative(freeCancelBefore, "free-cancel-before");
     requireNotNegative(disputeWindow, "dispute-window");
+    requireNotNegative(payoutDelayAfterWindow, "payout-delay-after-window");
     Percent.require(lateCancelTutorSharePercent, "tutormesh.money.late-cancel-tutor-share-percent");
     Percent.require(studentNoShowTutorSharePercent, "tutormesh.money.student-no-show-tutor-share-percent");
   }
@@ -169,7 +174,13 @@ public record MoneySettings(
         m.getDuration("free-cancel-before"),
         m.getInt("late-cancel-tutor-share-percent"),
         m.getInt("student-no-show-tutor-share-percent"),
-        m.getDuration("dispute-window"));
+        m.getDuration("dispute-window"),
+        m.getDuration("payout-delay-after-window"));
+  }
+
+  /** How long a credit stays pending: the dispute window, then the payout delay. */
+  public Duration pendingFor() {
+    return disputeWindow.plus(payoutDelayAfterWindow);
   }
 
   public Optional<CreditPack> pack(String packId) {

@@ -1032,7 +1032,7 @@ public final class TutorEntity
     // The ladder's step for the hours taught before, lowered by the tutor plan paid up now.
     int percent = money.commissionPercent(state.earnings().completedHours(), state.activePlanId());
     Instant at = command.endedAt() == null ? clock.instant() : command.endedAt();
-    Earnings.Credit credit = Earnings.credit(command.sessionId(), command.grossCents(), command.minutes(), percent, money.disputeWindow(), at);
+    Earnings.Credit credit = Earnings.credit(command.sessionId(), command.grossCents(), command.minutes(), percent, money.pendingFor(), at);
     return Effect()
         .persist(new EarningsCredited(tutorId, command.sessionId(), credit, clock.instant()))
         .thenRun(s -> command.replyTo().tell(credited))

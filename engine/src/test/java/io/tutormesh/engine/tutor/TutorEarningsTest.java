@@ -70,10 +70,11 @@ class TutorEarningsTest {
   }
 
   @Test
-  void aSessionIsCreditedNetOfCommissionAndPendingForTheDisputeWindow() {
+  void aSessionIsCreditedNetOfCommissionAndPendingForTheDisputeWindowAndThePayoutDelay() {
     EarningsCredited credited = credit("session-1", 750, 5);
 
-    assertThat(credited.credit()).isEqualTo(new Earnings.Credit("session-1", 750, 33, 248, 502, 5, T0.plus(Duration.ofHours(24)), T0));
+    // Pending for the 24 h dispute window and the 1 h payout delay after it.
+    assertThat(credited.credit()).isEqualTo(new Earnings.Credit("session-1", 750, 33, 248, 502, 5, T0.plus(Duration.ofHours(25)), T0));
     assertThat(credited).isInstanceOf(LedgerEvent.class);
     assertThat(kit.getState().toString()).isNotEmpty();
     EarningsSummary now = earnings();
@@ -82,6 +83,10 @@ class TutorEarningsTest {
     assertThat(now.earnings().commissionCents()).isEqualTo(248);
 
     clock.advance(Duration.ofHours(24));
+    EarningsSummary windowClosed = earnings();
+    assertThat(windowClosed.earnings().availableCents(windowClosed.asOf())).as("a last-moment dispute may still freeze it").isZero();
+
+    clock.advance(Duration.ofHours(1));
     EarningsSummary later = earnings();
     assertThat(later.earnings().pendingCents(later.asOf())).isZero();
     assertThat(later.earnings().availableCents(later.asOf())).isEqualTo(502);

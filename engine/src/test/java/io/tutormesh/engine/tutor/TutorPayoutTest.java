@@ -45,7 +45,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TutorPayoutTest {
 
   private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
-  private static final Duration WINDOW = Duration.ofHours(24);
+  /** Until a credit is available: the dispute window (24 h) and the payout delay after it (1 h). */
+  private static final Duration WINDOW = Duration.ofHours(25);
   private static final AtomicInteger IDS = new AtomicInteger();
 
   @JUnit5TestKit

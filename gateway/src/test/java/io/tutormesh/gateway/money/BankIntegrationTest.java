@@ -115,6 +115,7 @@ class BankIntegrationTest {
       Map.entry("tutormesh.matching.offer-timeout", "3s"),
       Map.entry("tutormesh.matching.retry-interval", "300ms"),
       Map.entry("tutormesh.money.dispute-window", "20s"),
+      Map.entry("tutormesh.money.payout-delay-after-window", "3s"),
       Map.entry("tutormesh.money.settlement-retry-interval", "500ms"),
       Map.entry("tutormesh.money.provider-retry-interval", "500ms"),
       // A stopped tutor entity learns its socket again at the next heartbeat.

@@ -33,7 +33,7 @@ class DisputeIntegrationTest {
 
   @BeforeAll
   static void startNode() throws Exception {
-    lessons = Lessons.start(Map.of("tutormesh.money.dispute-window", WINDOW));
+    lessons = Lessons.start(Map.of("tutormesh.money.dispute-window", WINDOW, "tutormesh.money.payout-delay-after-window", "0s"));
     api = lessons.api();
   }
 

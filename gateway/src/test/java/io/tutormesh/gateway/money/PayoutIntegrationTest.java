@@ -30,7 +30,7 @@ class PayoutIntegrationTest {
 
   @BeforeAll
   static void startNode() throws Exception {
-    lessons = Lessons.start(Map.of("tutormesh.money.dispute-window", "6s"));
+    lessons = Lessons.start(Map.of("tutormesh.money.dispute-window", "6s", "tutormesh.money.payout-delay-after-window", "0s"));
   }
 
   @AfterAll
