@@ -100,6 +100,12 @@ public final class Engine {
     }
 
     @Override
+    public CompletionStage<Done> reserve(String tutorId, String sessionId, String studentId, int durationMinutes) {
+      return sharding.entityRefFor(TutorEntity.ENTITY_KEY, tutorId)
+          .askWithStatus(replyTo -> new TutorEntity.Reserve(sessionId, studentId, durationMinutes, replyTo), askTimeout);
+    }
+
+    @Override
     public CompletionStage<SessionEntity.TutorHold> checkHold(String sessionId, String tutorId) {
       return sharding.entityRefFor(SessionEntity.ENTITY_KEY, sessionId).ask(replyTo -> new SessionEntity.CheckTutorHold(tutorId, replyTo), askTimeout);
     }

@@ -16,7 +16,8 @@ public record RoomSettings(
     int maxChatEntries,
     int snapshotEvery,
     String readJournal,
-    Duration noShowGrace) {
+    Duration noShowGrace,
+    Duration earlyJoin) {
 
   public RoomSettings {
     if (chatMaxChars < 1 || boardReplayLimit < 0 || maxBoardBytes < 1 || pageEntries < 1 || pageBytes < 1024 || transcriptMaxLimit < 1
@@ -25,6 +26,9 @@ public record RoomSettings(
     }
     if (noShowGrace == null || noShowGrace.isNegative() || noShowGrace.isZero()) {
       throw new IllegalArgumentException("tutormesh.room.no-show-grace must be positive");
+    }
+    if (earlyJoin == null || earlyJoin.isNegative()) {
+      throw new IllegalArgumentException("tutormesh.room.early-join must not be negative");
     }
     if (readJournal == null || readJournal.isBlank()) {
       throw new IllegalArgumentException("tutormesh.room.read-journal: the read journal plugin's config path is required");
@@ -47,34 +51,39 @@ public record RoomSettings(
         r.getInt("max-chat-entries"),
         r.getInt("snapshot-every"),
         r.getString("read-journal"),
-        r.getDuration("no-show-grace"));
+        r.getDuration("no-show-grace"),
+        r.getDuration("early-join"));
+  }
+
+  public RoomSettings withEarlyJoin(Duration early) {
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, noShowGrace, early);
   }
 
   public RoomSettings withAbandonTimeout(Duration timeout) {
-    return new RoomSettings(chatMaxChars, masker, timeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, noShowGrace);
+    return new RoomSettings(chatMaxChars, masker, timeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, noShowGrace, earlyJoin);
   }
 
   public RoomSettings withNoShowGrace(Duration grace) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, grace);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, grace, earlyJoin);
   }
 
   public RoomSettings withBoardReplayLimit(int limit) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, limit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, noShowGrace);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, limit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, noShowGrace, earlyJoin);
   }
 
   public RoomSettings withMaxBoardBytes(long bytes) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, bytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, noShowGrace);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, bytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, readJournal, noShowGrace, earlyJoin);
   }
 
   public RoomSettings withMaxChatEntries(int entries) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, entries, snapshotEvery, readJournal, noShowGrace);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, entries, snapshotEvery, readJournal, noShowGrace, earlyJoin);
   }
 
   public RoomSettings withSnapshotEvery(int events) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, events, readJournal, noShowGrace);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, events, readJournal, noShowGrace, earlyJoin);
   }
 
   public RoomSettings withReadJournal(String pluginId) {
-    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, pluginId, noShowGrace);
+    return new RoomSettings(chatMaxChars, masker, abandonTimeout, boardReplayLimit, maxBoardBytes, pageEntries, pageBytes, transcriptMaxLimit, maxChatEntries, snapshotEvery, pluginId, noShowGrace, earlyJoin);
   }
 }

@@ -12,7 +12,9 @@ import io.tutormesh.engine.matching.MatchingObserver;
 import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.matching.Offer;
 import io.tutormesh.engine.matching.TutorCard;
+import io.tutormesh.engine.money.CancellationPolicy;
 import io.tutormesh.engine.money.DisputePolicy;
+import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.NoShowPolicy;
 import io.tutormesh.engine.money.Pricing;
 import io.tutormesh.engine.room.Board;
@@ -100,6 +102,11 @@ public final class SessionEntity
 
     /** Asks the tutor to reserve itself (AVAILABLE → BUSY) for this session. */
     CompletionStage<Done> reserve(String tutorId, String sessionId, String studentId);
+
+    /** As above, for a session of {@code durationMinutes} (a booked lesson within it refuses the tutor). */
+    default CompletionStage<Done> reserve(String tutorId, String sessionId, String studentId, int durationMinutes) {
+      return reserve(tutorId, sessionId, studentId);
+    }
 
     void tutor(String tutorId, TutorEntity.Command command);
 
@@ -214,6 +221,34 @@ public final class SessionEntity
 
   public record GetSession(ActorRef<StatusReply<SessionSummary>> replyTo) implements Command {}
 
+  /**
+   * From the gateway: book {@code tutorId} for {@code [start, start + durationMinutes)}. A small
+   * saga: {@link BookingRequested} is written, the tutor reserves the slot ({@link
+   * TutorEntity.ReserveSlot}), the student's wallet holds the price ({@link
+   * StudentEntity.HoldForBooking}), then {@link SessionBooked}: the answer is the BOOKED session.
+   * A refusal undoes what was done ({@link BookingFailed}, the slot released) and is the answer.
+   * Unanswered steps are sent again, also after a restart (each is idempotent by session).
+   *
+   * @param deadline the caller stops waiting then: a booking not confirmed by then fails (UNAVAILABLE)
+   *     and is undone, so that no booking stays behind an error answer. Null: none.
+   */
+  public record StartBooking(
+      String studentId,
+      String tutorId,
+      String subject,
+      String level,
+      Instant start,
+      int durationMinutes,
+      String currency,
+      Instant deadline,
+      ActorRef<StatusReply<SessionSummary>> replyTo) implements Command {}
+
+  /** The tutor's answer to {@link TutorEntity.ReserveSlot}: reserved at {@code rateCents}, or refused ({@code refusal}, a {@link Rejection} message). */
+  public record SlotAnswer(String sessionId, boolean reserved, long rateCents, String refusal) implements Command {}
+
+  /** The student's answer to {@link StudentEntity.HoldForBooking}: {@code heldCents} held, or refused ({@code refusal}). */
+  public record BookingHoldAnswer(String sessionId, boolean held, long heldCents, String refusal) implements Command {}
+
   /** A participant (or an admin) cancels a MATCHING or MATCHED session. */
   public record Cancel(String byUserId, boolean byAdmin, ActorRef<StatusReply<SessionSummary>> replyTo)
       implements Command {}
@@ -312,7 +347,13 @@ public final class SessionEntity
   /** Just matched: the participants already connected (the student watching the dispatch) have joined the room. */
   private record JoinConnected() implements Command {}
 
-  private enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH, ROOM_ABANDONED, NO_SHOW, SETTLE }
+  private enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH, ROOM_ABANDONED, NO_SHOW, SETTLE, BOOKING }
+
+  private static final Rejection BOOKING_TOO_LATE =
+      Rejection.unavailable("the booking could not be confirmed in time (the node is busy); nothing was booked; retry");
+
+  /** A booking not confirmed yet does not exist for the API (its student gets the outcome as the answer to the booking). */
+  private static final Rejection BEING_BOOKED = Rejection.notFound("the session is being booked; retry in a moment");
 
   private static final Rejection TOO_LATE =
       Rejection.unavailable("the request could not be taken in time (the node is busy); nothing was opened; retry");
@@ -351,7 +392,30 @@ public final class SessionEntity
     }
   }
 
-  public record SessionCancelled(String sessionId, String byUserId, Instant at) implements Event {}
+  /**
+   * @param releasedCents of the escrow, what goes to the tutor (a booked lesson cancelled late by
+   *     its student, {@code CancellationPolicy}); null or 0: everything back to the student
+   */
+  public record SessionCancelled(String sessionId, String byUserId, Instant at, Long releasedCents) implements Event {
+    public SessionCancelled(String sessionId, String byUserId, Instant at) {
+      this(sessionId, byUserId, at, null);
+    }
+  }
+
+  /** A booking was asked for (the saga's intent): the tutor's slot and the student's hold are to be obtained. */
+  public record BookingRequested(
+      String sessionId, String studentId, String tutorId, InstantRequest request, String currency, Instant start, Instant deadline, Instant at)
+      implements Event {}
+
+  /** The tutor reserved the slot at {@code rateCents} and the student's wallet holds {@code escrowCents}: BOOKED. */
+  public record SessionBooked(String sessionId, String tutorId, long rateCents, long escrowCents, Instant at) implements Event {}
+
+  /**
+   * The booking was refused or not confirmed in time ({@code reason}, a {@link Rejection} message):
+   * its slot is released and, when {@code releaseHold}, whatever the wallet may hold for it is
+   * released through the settlement saga.
+   */
+  public record BookingFailed(String sessionId, String reason, boolean releaseHold, Instant at) implements Event {}
 
   public record NoTutorFound(String sessionId, Instant at) implements Event {}
 
@@ -400,8 +464,26 @@ public final class SessionEntity
   // --- state, one class per lifecycle step ---
 
   /** What every non-empty state knows. */
-  public record Info(String sessionId, String studentId, InstantRequest request, String currency, Instant requestedAt, long holdCents)
+  /** @param start a booked session's start (null: an instant session) */
+  public record Info(String sessionId, String studentId, InstantRequest request, String currency, Instant requestedAt, long holdCents, Instant start)
       implements CborSerializable {
+
+    public Info(String sessionId, String studentId, InstantRequest request, String currency, Instant requestedAt, long holdCents) {
+      this(sessionId, studentId, request, currency, requestedAt, holdCents, null);
+    }
+
+    public boolean booked() {
+      return start != null;
+    }
+
+    /** When the booked lesson ends (null: instant). */
+    public Instant end() {
+      return start == null ? null : start.plus(Duration.ofMinutes(request.durationMinutes()));
+    }
+
+    Info holding(long cents) {
+      return new Info(sessionId, studentId, request, currency, requestedAt, cents, start);
+    }
 
     /** Whether the student's wallet holds money for this session, which its end must settle. */
     public boolean holdsMoney() {
@@ -415,6 +497,43 @@ public final class SessionEntity
     Matching requested(InstantRequested e) {
       Info info = new Info(e.sessionId(), e.studentId(), e.request(), e.currency(), e.at(), e.holdCents() == null ? 0 : e.holdCents());
       return new Matching(info, Map.of(), Set.of(), List.of(new TimelineEntry(e.at(), Status.MATCHING)));
+    }
+
+    Booking bookingRequested(BookingRequested e) {
+      Info info = new Info(e.sessionId(), e.studentId(), e.request(), e.currency(), e.at(), 0, e.start());
+      return new Booking(info, e.tutorId(), e.deadline(), List.of());
+    }
+  }
+
+  /**
+   * A booking being confirmed (internal: the API shows a session only once it is BOOKED): the
+   * tutor's slot and then the student's hold are being obtained.
+   */
+  public record Booking(Info info, String tutorId, Instant deadline, List<TimelineEntry> timeline) implements State {
+    /**
+     * A failed booking's wallet may hold something for it (its hold step was sent): a positive
+     * holdCents makes its settlement send {@link StudentEntity.ReleaseHold}, which releases
+     * whatever is held for the session, and nothing if nothing is.
+     */
+    static final long MAY_HOLD = 1;
+
+    public Booking {
+      timeline = List.copyOf(timeline);
+    }
+
+    Matched booked(SessionBooked e) {
+      Info held = info.holding(e.escrowCents());
+      return new Matched(held, tutorId, e.rateCents(), append(timeline, e.at(), Status.BOOKED), new Room(), e.escrowCents());
+    }
+
+    /** Failed: nothing escrowed; a hold that may have been placed is released by the saga (the info then "holds money"). */
+    Ended failed(BookingFailed e) {
+      Info ending = e.releaseHold() ? info.holding(MAY_HOLD) : info;
+      return new Ended(ending, Status.CANCELLED, tutorId, 0, append(timeline, e.at(), Status.CANCELLED), new Room(), Escrow.NONE, false);
+    }
+
+    boolean pastDeadline(Instant now) {
+      return deadline != null && now.isAfter(deadline);
     }
   }
 
@@ -511,10 +630,21 @@ public final class SessionEntity
       return firstAt(timeline, Status.MATCHED);
     }
 
-    /** A matched instant session that never went live is refunded in full, whoever cancels it. */
+    /** Where the no-show grace counts from: a booking's start, an instant session's match. */
+    Instant noShowFrom() {
+      return info.booked() ? info.start() : matchedAt();
+    }
+
+    /**
+     * A matched instant session that never went live is refunded in full, whoever cancels it; a
+     * booked one releases what the cancellation policy gave the tutor ({@code releasedCents}).
+     */
     Ended cancelled(SessionCancelled e) {
-      Escrow refunded = escrowCents > 0 ? new Escrow(EscrowStatus.REFUNDED, escrowCents, 0, escrowCents) : Escrow.NONE;
-      return new Ended(info, Status.CANCELLED, tutorId, rateCents, append(timeline, e.at(), Status.CANCELLED), room, refunded, false);
+      long released = e.releasedCents() == null ? 0 : Math.min(Math.max(e.releasedCents(), 0), escrowCents);
+      Escrow escrow = escrowCents <= 0 ? Escrow.NONE
+          : released > 0 ? new Escrow(EscrowStatus.RELEASED, escrowCents, released, escrowCents - released)
+          : new Escrow(EscrowStatus.REFUNDED, escrowCents, 0, escrowCents);
+      return new Ended(info, Status.CANCELLED, tutorId, rateCents, append(timeline, e.at(), Status.CANCELLED), room, escrow, false);
     }
 
     InRoom joined(ParticipantJoined e) {
@@ -705,6 +835,11 @@ public final class SessionEntity
   /** The refund in progress: the tutor's reversal was acknowledged. */
   private boolean creditReversed;
   private final Duration disputeWindow;
+  private final MoneySettings money;
+  /** The booking being confirmed: who waits for its outcome (null after a restart: nobody). */
+  private StartBooking pendingBooking;
+  /** The booking's tutor reserved the slot at this rate (null: not answered yet in this incarnation). */
+  private Long bookedRate;
 
   private record Subscriber(String userId, ActorRef<Notification> ref) {}
 
@@ -733,6 +868,7 @@ public final class SessionEntity
     this.timers = timers;
     this.shard = shard;
     this.disputeWindow = context.getSystem().settings().config().getDuration("tutormesh.money.dispute-window");
+    this.money = MoneySettings.fromConfig(context.getSystem().settings().config());
   }
 
   @Override
@@ -746,6 +882,7 @@ public final class SessionEntity
     builder.forStateType(Empty.class)
         .onCommand(StartInstant.class, this::startInstant)
         .onCommand(StartChecked.class, this::started)
+        .onCommand(StartBooking.class, this::startBooking)
         .onCommand(AbandonRequest.class, this::abandonBeforeStart)
         .onCommand(GetSession.class, (state, command) -> whilePending(() -> notFound(command.replyTo())))
         .onCommand(GetTranscript.class, (state, command) -> whilePending(() -> notFound(command.replyTo())))
@@ -764,6 +901,16 @@ public final class SessionEntity
         .onCommand(AbandonRequest.class, this::abandonMatching)
         .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
         .onCommand(Tick.class, this::tick);
+    builder.forStateType(Booking.class)
+        .onCommand(StartBooking.class, this::bookingAgain)
+        .onCommand(SlotAnswer.class, this::slotAnswered)
+        .onCommand(BookingHoldAnswer.class, this::holdAnswered)
+        .onCommand(Tick.class, this::bookingTick)
+        .onCommand(GetSession.class, (state, command) -> reject(command.replyTo(), BEING_BOOKED))
+        .onCommand(GetTranscript.class, (state, command) -> reject(command.replyTo(), BEING_BOOKED))
+        .onCommand(Cancel.class, (state, command) -> reject(command.replyTo(), BEING_BOOKED))
+        .onCommand(End.class, (state, command) -> reject(command.replyTo(), BEING_BOOKED))
+        .onCommand(Subscribe.class, (state, command) -> Effect().noReply());
     builder.forStateType(Matched.class)
         .onCommand(Cancel.class, this::cancelMatched)
         .onCommand(AbandonRequest.class, this::abandonMatched)
@@ -774,6 +921,7 @@ public final class SessionEntity
     builder.forStateType(InRoom.class)
         .onCommand(AcceptOffer.class, (state, command) -> reject(command.replyTo(), alreadyMatched(state, command)))
         .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
+        .onCommand(StartBooking.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
         .onCommand(PostChat.class, this::postChat)
         .onCommand(PostBoardOp.class, this::postBoardOp)
         .onCommand(RelaySignal.class, this::relaySignal)
@@ -784,6 +932,7 @@ public final class SessionEntity
         .onCommand(End.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("session already ended")))
         .onCommand(AcceptOffer.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("session already ended")))
         .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
+        .onCommand(StartBooking.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
         .onCommand(StudentSettled.class, this::studentSettled)
         .onCommand(TutorCredited.class, this::tutorCredited)
         .onCommand(Dispute.class, this::dispute)
@@ -897,6 +1046,149 @@ public final class SessionEntity
     notifySubscribers(state);
   }
 
+  // --- booking: a saga (slot, then hold, then BOOKED), re-driven until answered ---
+
+  private ReplyEffect<Event, State> startBooking(Empty state, StartBooking command) {
+    if (pendingStart != null) {
+      return Effect().stash();
+    }
+    Optional<Rejection> bad = bookingRefusal(command);
+    if (bad.isPresent()) {
+      return reject(command.replyTo(), bad.get());
+    }
+    if (command.deadline() != null && clock.instant().isAfter(command.deadline())) {
+      return reject(command.replyTo(), BOOKING_TOO_LATE);
+    }
+    InstantRequest request = new InstantRequest(command.subject(), command.level(), null, 0, command.durationMinutes());
+    BookingRequested requested = new BookingRequested(
+        sessionId, command.studentId(), command.tutorId(), request, command.currency(), command.start(), command.deadline(), clock.instant());
+    return Effect()
+        .persist(requested)
+        .thenRun(s -> {
+          pendingBooking = command;
+          driveBooking((Booking) s);
+        })
+        .thenNoReply();
+  }
+
+  /** What the session itself refuses before anything is written (the slot is the tutor's to judge). */
+  static Optional<Rejection> bookingRefusal(StartBooking command) {
+    if (command.studentId() == null || command.studentId().isBlank()) {
+      return Optional.of(Rejection.invalid("studentId", "is required"));
+    }
+    if (command.tutorId() == null || command.tutorId().isBlank()) {
+      return Optional.of(Rejection.invalid("tutorId", "is required"));
+    }
+    if (command.start() == null) {
+      return Optional.of(Rejection.invalid("start", "is required"));
+    }
+    if (command.subject() == null || command.subject().isBlank()) {
+      return Optional.of(Rejection.invalid("subject", "is required"));
+    }
+    if (command.level() == null || command.level().isBlank()) {
+      return Optional.of(Rejection.invalid("level", "is required"));
+    }
+    if (command.tutorId().equals(command.studentId())) {
+      return Optional.of(Rejection.conflict("you cannot book yourself"));
+    }
+    return Optional.empty();
+  }
+
+  /** Asked again while being confirmed: the newest asker gets the outcome. */
+  private ReplyEffect<Event, State> bookingAgain(Booking state, StartBooking command) {
+    if (!command.studentId().equals(state.info().studentId())) {
+      return reject(command.replyTo(), Rejection.conflict("session " + sessionId + " exists already"));
+    }
+    pendingBooking = command;
+    return Effect().noReply();
+  }
+
+  /** Sends the step not answered yet (slot, then hold) and arms its retry. */
+  private void driveBooking(Booking state) {
+    timers.startSingleTimer(Tick.BOOKING, Tick.BOOKING, billing.settlementRetryInterval());
+    Info info = state.info();
+    InstantRequest r = info.request();
+    if (bookedRate == null) {
+      links.tutor(state.tutorId(), new TutorEntity.ReserveSlot(
+          sessionId, info.studentId(), r.subject(), r.level(), info.start(), r.durationMinutes(), context.getSelf().narrow()));
+    } else {
+      long price = Pricing.hold(bookedRate, r.durationMinutes());
+      links.student(info.studentId(), new StudentEntity.HoldForBooking(sessionId, price, context.getSelf().narrow()));
+    }
+  }
+
+  private ReplyEffect<Event, State> bookingTick(Booking state, Tick tick) {
+    if (tick != Tick.BOOKING) {
+      return Effect().noReply();
+    }
+    if (state.pastDeadline(clock.instant())) {
+      // A hold may be in flight or placed before a restart: released (idempotently) with the slot.
+      return bookingFailed(state, BOOKING_TOO_LATE.toMessage(), true);
+    }
+    driveBooking(state);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> slotAnswered(Booking state, SlotAnswer answer) {
+    if (bookedRate != null) {
+      return Effect().noReply();
+    }
+    if (!answer.reserved()) {
+      return bookingFailed(state, answer.refusal(), false);
+    }
+    if (state.pastDeadline(clock.instant())) {
+      // After a restart the hold may have been placed before: released too (a no-op if it was not).
+      return bookingFailed(state, BOOKING_TOO_LATE.toMessage(), true);
+    }
+    bookedRate = answer.rateCents();
+    driveBooking(state);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> holdAnswered(Booking state, BookingHoldAnswer answer) {
+    if (bookedRate == null) {
+      return Effect().noReply();
+    }
+    if (!answer.held()) {
+      return bookingFailed(state, answer.refusal(), false);
+    }
+    if (state.pastDeadline(clock.instant())) {
+      return bookingFailed(state, BOOKING_TOO_LATE.toMessage(), true);
+    }
+    return Effect()
+        .persist(new SessionBooked(sessionId, state.tutorId(), bookedRate, answer.heldCents(), clock.instant()))
+        .thenRun(s -> booked((Matched) s))
+        .thenNoReply();
+  }
+
+  private void booked(Matched state) {
+    timers.cancel(Tick.BOOKING);
+    if (pendingBooking != null) {
+      pendingBooking.replyTo().tell(summary(state));
+      pendingBooking = null;
+    }
+    armNoShow(state);
+    notifySubscribers(state);
+  }
+
+  /** A refused step: nothing stays reserved (the tutor's slot, idempotently, released) or held (a refused hold holds nothing). */
+  private ReplyEffect<Event, State> bookingFailed(Booking state, String reason, boolean releaseHold) {
+    String refusal = reason == null ? Rejection.conflict("the slot is not bookable").toMessage() : reason;
+    return Effect()
+        .persist(new BookingFailed(sessionId, refusal, releaseHold, clock.instant()))
+        .thenRun(s -> {
+          timers.cancel(Tick.BOOKING);
+          links.tutor(state.tutorId(), new TutorEntity.ReleaseSlot(sessionId));
+          if (pendingBooking != null) {
+            pendingBooking.replyTo().tell(StatusReply.error(refusal));
+            pendingBooking = null;
+          }
+          bookedRate = null;
+          settleOrPassivate((Ended) s);
+        })
+        .thenNoReply();
+  }
+
   // --- dispatch in waves ---
 
   private ReplyEffect<Event, State> tick(Matching state, Tick tick) {
@@ -983,7 +1275,7 @@ public final class SessionEntity
     }
     reservingOfferId = offer.offerId();
     context.pipeToSelf(
-        onDispatcher(links.reserve(offer.tutorId(), sessionId, state.info().studentId())),
+        onDispatcher(links.reserve(offer.tutorId(), sessionId, state.info().studentId(), state.info().request().durationMinutes())),
         (done, error) -> new ReservationResult(command, offer, error == null));
     return Effect().noReply();
   }
@@ -1158,17 +1450,38 @@ public final class SessionEntity
     if (!command.byAdmin() && !state.isParticipant(by)) {
       return reject(command.replyTo(), Rejection.forbidden("only the session's participants may cancel it"));
     }
+    Instant now = clock.instant();
     return Effect()
-        .persist(new SessionCancelled(sessionId, by, clock.instant()))
+        .persist(new SessionCancelled(sessionId, by, now, tutorShareOfCancel(state, by, command.byAdmin(), now)))
         .thenRun(s -> roomEnded(state, (Ended) s))
         .thenReply(command.replyTo(), this::summary);
+  }
+
+  /**
+   * What a cancelled booked lesson gives its tutor ({@link CancellationPolicy}: free until {@code
+   * tutormesh.money.free-cancel-before} before the start, then a share when its student cancels);
+   * null for an instant session (all back).
+   */
+  private Long tutorShareOfCancel(Matched state, String by, boolean byAdmin, Instant now) {
+    if (!state.info().booked() || state.escrowCents() <= 0) {
+      return null;
+    }
+    CancellationPolicy.Party party = by.equals(state.info().studentId()) ? CancellationPolicy.Party.STUDENT
+        : by.equals(state.tutorId()) ? CancellationPolicy.Party.TUTOR
+        : byAdmin ? CancellationPolicy.Party.ADMIN : CancellationPolicy.Party.SYSTEM;
+    return CancellationPolicy.decide(party, CancellationPolicy.SessionKind.BOOKED, state.info().start(), now, state.escrowCents(), money)
+        .tutorCents();
   }
 
   /** A matched session ended (cancelled or completed): its tutor is free again, its room closed, its escrow settled. */
   private void roomEnded(InRoom before, Ended state) {
     timers.cancel(Tick.ROOM_ABANDONED);
     timers.cancel(Tick.NO_SHOW);
-    links.tutor(before.tutorId(), new TutorEntity.Release(sessionId));
+    if (before.info().booked()) {
+      links.tutor(before.tutorId(), new TutorEntity.ReleaseSlot(sessionId));
+    } else {
+      links.tutor(before.tutorId(), new TutorEntity.Release(sessionId));
+    }
     notifySubscribers(state);
     settleOrPassivate(state);
   }
@@ -1623,6 +1936,10 @@ public final class SessionEntity
     if (state.escrowCents() <= 0) {
       return new SessionCompleted(sessionId, by, now);
     }
+    if (state.info().booked()) {
+      // A booked lesson costs its booked price (rate × duration: all of the escrow), not per minute.
+      return new SessionCompleted(sessionId, by, now, state.escrowCents());
+    }
     Instant started = state.startedAt() == null || state.startedAt().isAfter(now) ? now : state.startedAt();
     long price = Pricing.instantPrice(state.rateCents(), started, now, billing.minimumMinutes(), state.escrowCents());
     return new SessionCompleted(sessionId, by, now, price);
@@ -1642,6 +1959,10 @@ public final class SessionEntity
           : Effect().noReply();
     }
     Matched matched = (Matched) state;
+    if (matched.info().booked() && tick != Tick.NO_SHOW) {
+      // An empty booked room before its start is expected: only the no-show grace from the start ends it.
+      return Effect().noReply();
+    }
     if (!abandoned && tick != Tick.NO_SHOW) {
       return Effect().noReply();
     }
@@ -1663,8 +1984,8 @@ public final class SessionEntity
 
   /** What is left of a recovered matched session's no-show grace. */
   private void armNoShow(Matched matched) {
-    Instant matchedAt = matched.matchedAt() == null ? clock.instant() : matched.matchedAt();
-    Duration left = Duration.between(clock.instant(), matchedAt.plus(roomSettings.noShowGrace()));
+    Instant from = matched.noShowFrom() == null ? clock.instant() : matched.noShowFrom();
+    Duration left = Duration.between(clock.instant(), from.plus(roomSettings.noShowGrace()));
     timers.startSingleTimer(Tick.NO_SHOW, Tick.NO_SHOW, left.isNegative() ? Duration.ZERO : left);
   }
 
@@ -1717,8 +2038,21 @@ public final class SessionEntity
     if (!(state instanceof Empty)) {
       command.subscriber().tell(statusOf(state));
     }
-    if (previous != null || !(state instanceof InRoom room) || !room.isParticipant(userId)) {
+    if (!(state instanceof InRoom room) || !room.isParticipant(userId)) {
       return Effect().noReply();
+    }
+    Optional<Instant> opensAt = notOpenYet(room);
+    if (opensAt.isPresent()) {
+      if (previous == null) {
+        command.subscriber().tell(new Refused("room-closed", "this booked lesson's room opens at " + opensAt.get()));
+      }
+      return Effect().noReply();
+    }
+    if (previous != null) {
+      // A heartbeat; it joins a booked room that was not open yet when it connected.
+      return room.room().hasJoined(userId) || !room.info().booked()
+          ? Effect().noReply()
+          : Effect().persist(new ParticipantJoined(sessionId, userId, clock.instant())).thenRun(s -> wentLiveIfBoth(state, s)).thenNoReply();
     }
     timers.cancel(Tick.ROOM_ABANDONED);
     if (!userWasHere) {
@@ -1736,6 +2070,15 @@ public final class SessionEntity
         .persist(new ParticipantJoined(sessionId, userId, clock.instant()))
         .thenRun(s -> wentLiveIfBoth(state, s))
         .thenNoReply();
+  }
+
+  /** A booked room opens {@code tutormesh.room.early-join} before its start: when, if that is still ahead. */
+  private Optional<Instant> notOpenYet(InRoom room) {
+    if (!room.info().booked()) {
+      return Optional.empty();
+    }
+    Instant opens = room.info().start().minus(roomSettings.earlyJoin());
+    return clock.instant().isBefore(opens) ? Optional.of(opens) : Optional.empty();
   }
 
   private ReplyEffect<Event, State> joinConnected(InRoom state, JoinConnected command) {
@@ -1814,6 +2157,7 @@ public final class SessionEntity
       @JsonSubTypes({
         @JsonSubTypes.Type(value = Empty.class, name = "empty"),
         @JsonSubTypes.Type(value = Matching.class, name = "matching"),
+        @JsonSubTypes.Type(value = Booking.class, name = "booking"),
         @JsonSubTypes.Type(value = Matched.class, name = "matched"),
         @JsonSubTypes.Type(value = Live.class, name = "live"),
         @JsonSubTypes.Type(value = Ended.class, name = "ended")
@@ -1852,6 +2196,9 @@ public final class SessionEntity
     if (state instanceof Matched matched) {
       armNoShow(matched);
     }
+    if (state instanceof Booking booking) {
+      driveBooking(booking);
+    }
     if (!(state instanceof Matching matching)) {
       return;
     }
@@ -1871,8 +2218,12 @@ public final class SessionEntity
     if (state instanceof Matching s) {
       return summaryOf(s.info(), Status.MATCHING, null, 0, s.timeline(), Escrow.NONE);
     }
+    if (state instanceof Booking s) {
+      // Internal only: the API shows a booking once it is confirmed (GetSession is refused until then).
+      return summaryOf(s.info(), Status.BOOKED, s.tutorId(), 0, s.timeline(), Escrow.NONE);
+    }
     if (state instanceof Matched s) {
-      return summaryOf(s.info(), Status.MATCHED, s.tutorId(), s.rateCents(), s.timeline(), s.escrow());
+      return summaryOf(s.info(), s.info().booked() ? Status.BOOKED : Status.MATCHED, s.tutorId(), s.rateCents(), s.timeline(), s.escrow());
     }
     if (state instanceof Live s) {
       return summaryOf(s.info(), Status.LIVE, s.tutorId(), s.rateCents(), s.timeline(), s.escrow());
@@ -1886,7 +2237,8 @@ public final class SessionEntity
   private SessionSummary summaryOf(Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline, Escrow escrow) {
     InstantRequest r = info.request();
     return new SessionSummary(
-        sessionId, Kind.INSTANT, status, info.studentId(), tutorId, r.subject(), r.level(), r.language(), info.requestedAt(),
+        sessionId, info.booked() ? Kind.BOOKED : Kind.INSTANT, status, info.studentId(), tutorId, r.subject(), r.level(), r.language(),
+        info.booked() ? info.start() : info.requestedAt(),
         r.durationMinutes(), rateCents, r.maxRateCents(), info.currency(), escrow, timeline,
         firstAt(timeline, Status.LIVE), firstAt(timeline, Status.COMPLETED));
   }
@@ -1922,7 +2274,12 @@ public final class SessionEntity
   @Override
   public EventHandler<State, Event> eventHandler() {
     EventHandlerBuilder<State, Event> builder = newEventHandlerBuilder();
-    builder.forStateType(Empty.class).onEvent(InstantRequested.class, Empty::requested);
+    builder.forStateType(Empty.class)
+        .onEvent(InstantRequested.class, Empty::requested)
+        .onEvent(BookingRequested.class, Empty::bookingRequested);
+    builder.forStateType(Booking.class)
+        .onEvent(SessionBooked.class, Booking::booked)
+        .onEvent(BookingFailed.class, Booking::failed);
     builder.forStateType(Matching.class)
         .onEvent(OffersSent.class, Matching::offered)
         .onEvent(OfferDeclined.class, Matching::declined)

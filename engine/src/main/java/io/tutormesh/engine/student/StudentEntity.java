@@ -167,6 +167,15 @@ public final class StudentEntity
       implements Command {}
 
   /**
+   * From a SessionEntity booking a lesson: hold {@code cents} (the tutor's rate × duration) for it,
+   * or refuse (402) when the spendable balance cannot cover it. Idempotent by session: asked
+   * again, it answers the hold it placed. The hold is settled like an instant session's
+   * ({@link ChargeSession} or {@link ReleaseHold}); bookings are not instant requests and do not
+   * touch the one-open-instant-request rule.
+   */
+  public record HoldForBooking(String sessionId, long cents, ActorRef<SessionEntity.BookingHoldAnswer> replyTo) implements Command {}
+
+  /**
    * From the gateway, when its {@link RequestInstantTutor} for `sessionId` got no answer in time and
    * the client was told it failed: closes that request if it is open and cancels its session
    * (MATCHING or MATCHED; a matched tutor is released). Any other session id changes nothing.
@@ -267,6 +276,9 @@ public final class StudentEntity
    */
   public record SessionCharged(String studentId, String sessionId, long capturedCents, long refundedCents, Instant at)
       implements Event, LedgerEvent {}
+
+  /** {@code holdCents} of the balance are held for a booked session (not a ledger movement, like an instant request's hold). */
+  public record BookingHoldPlaced(String studentId, String sessionId, long holdCents, Instant at) implements Event {}
 
   /** An admin refund gave back {@code refundedCents}, what the settled session had captured. */
   public record CaptureRefunded(String studentId, String sessionId, long refundedCents, Instant at) implements Event, LedgerEvent {
@@ -497,6 +509,8 @@ public final class StudentEntity
         .onCommand(CloseInstantRequest.class, command -> Effect().noReply())
         .onCommand(ReleaseHold.class, command -> settledAlready(command.sessionId(), 0, command.replyTo()))
         .onCommand(ChargeSession.class, command -> settledAlready(command.sessionId(), 0, command.replyTo()))
+        .onCommand(HoldForBooking.class, command -> answerHold(command, 0,
+            Rejection.conflict("create the student profile first (PUT /v1/students/" + studentId + ")")))
         .onCommand(RefundSession.class, command -> refundedAlready(command.sessionId(), 0, command.replyTo()))
         .onCommand(AbandonInstantRequest.class, command -> Effect().reply(command.replyTo(), StatusReply.ack()))
         .onCommand(TopUp.class, (state, command) -> reject(command.replyTo(), noStudent()))
@@ -511,6 +525,7 @@ public final class StudentEntity
         .onCommand(CloseInstantRequest.class, this::closeInstant)
         .onCommand(ReleaseHold.class, this::releaseHold)
         .onCommand(ChargeSession.class, this::chargeSession)
+        .onCommand(HoldForBooking.class, this::holdForBooking)
         .onCommand(RefundSession.class, this::refundSession)
         .onCommand(AbandonInstantRequest.class, this::abandonInstant)
         .onCommand(TopUp.class, this::topUp)
@@ -671,6 +686,35 @@ public final class StudentEntity
     long captured = Math.max(0, Math.min(price, escrow));
     events.add(new SessionCharged(studentId, sessionId, captured, escrow - captured, clock.instant()));
     return persistThenSettled(events, sessionId, captured, command.replyTo());
+  }
+
+  private ReplyEffect<Event, State> holdForBooking(Registered state, HoldForBooking command) {
+    String sessionId = command.sessionId();
+    Wallet wallet = state.wallet();
+    if (wallet.isHolding(sessionId) || wallet.chargedFor(sessionId).isPresent()) {
+      return answerHold(command, wallet.heldFor(sessionId), null);
+    }
+    if (payments == null) {
+      // Without payments (unit tests of matching alone) nothing is held, as for instant requests.
+      return answerHold(command, 0, null);
+    }
+    long cents = Math.max(0, command.cents());
+    if (!wallet.canHold(cents)) {
+      String currency = payments.settings().currency();
+      return answerHold(command, 0, Rejection.paymentRequired("not enough credit: this booking holds " + cents + " " + currency
+          + " (the tutor's rate × duration) and the spendable balance is " + wallet.balanceCents() + " " + currency));
+    }
+    SessionEntity.BookingHoldAnswer held = new SessionEntity.BookingHoldAnswer(sessionId, true, cents, null);
+    return Effect()
+        .persist(new BookingHoldPlaced(studentId, sessionId, cents, clock.instant()))
+        .thenRun(s -> command.replyTo().tell(held))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> answerHold(HoldForBooking command, long heldCents, Rejection refusal) {
+    boolean held = refusal == null;
+    command.replyTo().tell(new SessionEntity.BookingHoldAnswer(command.sessionId(), held, heldCents, held ? null : refusal.toMessage()));
+    return Effect().noReply();
   }
 
   private ReplyEffect<Event, State> persistThenSettled(
@@ -1063,6 +1107,7 @@ public final class StudentEntity
         .onEvent(InstantRequestOpened.class, Registered::opened)
         .onEvent(InstantRequestClosed.class, Registered::closed)
         .onEvent(SessionCharged.class, Registered::charged)
+        .onEvent(BookingHoldPlaced.class, (state, e) -> state.withWallet(state.wallet().held(e.sessionId(), e.holdCents(), e.at())))
         .onEvent(CaptureRefunded.class, (state, e) -> state.withWallet(state.wallet().sessionRefunded(e.sessionId(), e.refundedCents(), e.at())))
         .onEvent(TopUpStarted.class, (state, e) -> state.withWallet(state.wallet().topUpStarted(e.topUp())))
         .onEvent(TopUpSettled.class, (state, e) -> state.withWallet(state.wallet().topUpSettled(e.topUpId(), e.result(), e.at())))

@@ -205,11 +205,43 @@ public final class TutorEntity
   /** From a session: how an offer ended (a timeout counts as a strike). */
   public record OfferSettled(String offerId, MatchPool.Outcome outcome) implements Command {}
 
-  /** From a session whose offer the tutor accepted: AVAILABLE → BUSY, or refused. Idempotent. */
-  public record Reserve(String sessionId, String studentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /**
+   * From a session whose offer the tutor accepted: AVAILABLE → BUSY, or refused (also when a booked
+   * lesson is in progress or starts within {@code durationMinutes}). Idempotent.
+   *
+   * @param durationMinutes the instant session's length (null: unknown, the longest one is assumed)
+   */
+  public record Reserve(String sessionId, String studentId, Integer durationMinutes, ActorRef<StatusReply<Done>> replyTo) implements Command {
+    public Reserve(String sessionId, String studentId, ActorRef<StatusReply<Done>> replyTo) {
+      this(sessionId, studentId, null, replyTo);
+    }
+  }
 
   /** From a session that no longer needs the tutor (cancelled, ended). Idempotent. */
   public record Release(String sessionId) implements Command {}
+
+  /**
+   * From a SessionEntity booking a lesson: reserve {@code [start, start + durationMinutes)} in the
+   * calendar if {@link BookingRules} allow it and the tutor teaches {@code subject} at {@code
+   * level}. Idempotent by session: asked again, it answers the reservation it made. The answer
+   * carries the tutor's rate (the booking's price) or why the slot is not bookable.
+   */
+  public record ReserveSlot(
+      String sessionId,
+      String studentId,
+      String subject,
+      String level,
+      Instant start,
+      int durationMinutes,
+      ActorRef<SessionEntity.SlotAnswer> replyTo) implements Command {}
+
+  /** A booked lesson was cancelled, failed or ended: its slot is free again (no-op if it is not in the calendar). */
+  public record ReleaseSlot(String sessionId) implements Command {}
+
+  /** The tutor's upcoming booked lessons (those not ended yet), by start. */
+  public record GetCalendar(ActorRef<StatusReply<Calendar>> replyTo) implements Command {}
+
+  public record Calendar(String tutorId, List<BookingRules.BookedSlot> bookings) implements CborSerializable {}
 
   /**
    * From a session the tutor did not show up for (NO_SHOW): a strike, like missed offers. The
@@ -355,6 +387,13 @@ public final class TutorEntity
 
   public record TutorReleased(String tutorId, String sessionId, Instant at) implements Event {}
 
+  /** A lesson was booked into the calendar: {@code [start, end)} for the session, at {@code rateCents} per hour. */
+  public record SlotReserved(String tutorId, String sessionId, String studentId, Instant start, Instant end, long rateCents, Instant at)
+      implements Event {}
+
+  /** A booked lesson left the calendar (cancelled, failed or ended). */
+  public record SlotReleased(String tutorId, String sessionId, Instant at) implements Event {}
+
   public record TutorSuspended(String tutorId, String reason, Instant at) implements Event {}
 
   public record TutorReinstated(String tutorId, Instant at) implements Event {}
@@ -431,18 +470,39 @@ public final class TutorEntity
       Earnings earnings,
       Schedule schedule,
       Instant scheduleUpdatedAt,
-      Subscription subscription) implements State {
+      Subscription subscription,
+      List<BookingRules.BookedSlot> calendar) implements State {
 
     public Registered(TutorProfile profile, Rating rating, Instant createdAt, Instant updatedAt) {
-      this(profile, rating, createdAt, updatedAt, null, null, Earnings.NONE, null, null, null);
+      this(profile, rating, createdAt, updatedAt, null, null, Earnings.NONE, null, null, null, List.of());
     }
 
     public Registered {
       earnings = earnings == null ? Earnings.NONE : earnings;
+      calendar = calendar == null ? List.of() : List.copyOf(calendar);
+    }
+
+    /** A lesson booked: added to the calendar, which drops the lessons that ended before it. */
+    Registered slotReserved(SlotReserved e) {
+      List<BookingRules.BookedSlot> more = new ArrayList<>(BookingRules.withoutPast(calendar, e.at()));
+      more.add(new BookingRules.BookedSlot(e.sessionId(), e.studentId(), e.start(), e.end(), e.rateCents()));
+      return withCalendar(more);
+    }
+
+    Registered slotReleased(SlotReleased e) {
+      return withCalendar(calendar.stream().filter(slot -> !slot.sessionId().equals(e.sessionId())).toList());
+    }
+
+    Registered withCalendar(List<BookingRules.BookedSlot> changed) {
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, changed);
+    }
+
+    Optional<BookingRules.BookedSlot> booked(String sessionId) {
+      return calendar.stream().filter(slot -> slot.sessionId().equals(sessionId)).findFirst();
     }
 
     Registered credited(EarningsCredited event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings.credited(event.credit()), schedule, scheduleUpdatedAt, subscription);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings.credited(event.credit()), schedule, scheduleUpdatedAt, subscription, calendar);
     }
 
     public boolean suspended() {
@@ -450,7 +510,7 @@ public final class TutorEntity
     }
 
     Registered withSubscription(Subscription changed) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, changed);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, changed, calendar);
     }
 
     /** The tutor plan whose benefit applies now (paid up), or null. */
@@ -459,31 +519,31 @@ public final class TutorEntity
     }
 
     Registered withEarnings(Earnings changed) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, changed, schedule, scheduleUpdatedAt, subscription);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, changed, schedule, scheduleUpdatedAt, subscription, calendar);
     }
 
     Registered updated(TutorProfileUpdated event) {
-      return new Registered(event.profile(), rating, createdAt, event.at(), suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription);
+      return new Registered(event.profile(), rating, createdAt, event.at(), suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, calendar);
     }
 
     Registered reserved(TutorReserved event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, event.sessionId(), earnings, schedule, scheduleUpdatedAt, subscription);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, event.sessionId(), earnings, schedule, scheduleUpdatedAt, subscription, calendar);
     }
 
     Registered released(TutorReleased event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, null, earnings, schedule, scheduleUpdatedAt, subscription);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, null, earnings, schedule, scheduleUpdatedAt, subscription, calendar);
     }
 
     Registered withSuspension(TutorSuspended event) {
-      return new Registered(profile, rating, createdAt, updatedAt, event.reason(), activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription);
+      return new Registered(profile, rating, createdAt, updatedAt, event.reason(), activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, calendar);
     }
 
     Registered reinstated(TutorReinstated event) {
-      return new Registered(profile, rating, createdAt, updatedAt, null, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription);
+      return new Registered(profile, rating, createdAt, updatedAt, null, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, calendar);
     }
 
     Registered withSchedule(ScheduleSet event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, event.schedule(), event.at(), subscription);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, event.schedule(), event.at(), subscription, calendar);
     }
 
     TutorSchedule scheduleOf(String tutorId) {
@@ -558,6 +618,7 @@ public final class TutorEntity
   private final ScheduleRules scheduleRules;
   private final PlanTimes planTimes;
   private final TimerScheduler<Command> timers;
+  private final BookingRules.Settings booking;
   private Payouts payouts;
   /** Who waits for a payout still being paid: answered when its outcome is written. */
   private final Map<String, List<ActorRef<StatusReply<PayoutResult>>>> waitingForPayout = new HashMap<>();
@@ -595,6 +656,7 @@ public final class TutorEntity
     this.scheduleRules = new ScheduleRules(scheduling);
     this.planTimes = planTimes != null ? planTimes : PlanTimes.fromConfig(context.getSystem().settings().config());
     this.timers = timers;
+    this.booking = BookingRules.Settings.fromConfig(context.getSystem().settings().config());
   }
 
   @Override
@@ -611,6 +673,8 @@ public final class TutorEntity
         .onCommand(Connect.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(SetAvailability.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(Reserve.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(ReserveSlot.class, (state, command) -> answerSlot(command, null, notFound()))
+        .onCommand(GetCalendar.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(Suspend.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(Reinstate.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(DeliverOffer.class, this::undeliverable)
@@ -639,6 +703,9 @@ public final class TutorEntity
         .onCommand(NoShowStrike.class, this::noShowStrike)
         .onCommand(Reserve.class, this::reserve)
         .onCommand(Release.class, this::release)
+        .onCommand(ReserveSlot.class, this::reserveSlot)
+        .onCommand(ReleaseSlot.class, this::releaseSlot)
+        .onCommand(GetCalendar.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(calendarOf(state))))
         .onCommand(HoldChecked.class, this::holdChecked)
         .onCommand(Suspend.class, this::suspend)
         .onCommand(Reinstate.class, this::reinstate)
@@ -830,6 +897,10 @@ public final class TutorEntity
     if (presence(state) != Presence.ONLINE) {
       return reject(command.replyTo(), Rejection.conflict("tutor is not available"));
     }
+    int minutes = command.durationMinutes() != null ? command.durationMinutes() : booking.maxDurationMinutes();
+    if (BookingRules.blocksInstant(state.calendar(), clock.instant(), minutes, booking.buffer())) {
+      return reject(command.replyTo(), Rejection.conflict("tutor has a booked lesson now or soon"));
+    }
     return Effect()
         .persist(new TutorReserved(tutorId, command.sessionId(), command.studentId(), clock.instant()))
         .thenRun(this::announce)
@@ -841,6 +912,57 @@ public final class TutorEntity
       return Effect().noReply();
     }
     return Effect().persist(new TutorReleased(tutorId, command.sessionId(), clock.instant())).thenRun(this::announce).thenNoReply();
+  }
+
+  /** Books a lesson: the calendar's only writer decides, so two bookings never take one slot. */
+  private ReplyEffect<Event, State> reserveSlot(Registered state, ReserveSlot command) {
+    Optional<BookingRules.BookedSlot> before = state.booked(command.sessionId());
+    if (before.isPresent()) {
+      return answerSlot(command, before.get().rateCents(), null);
+    }
+    if (command.studentId() != null && command.studentId().equals(tutorId)) {
+      return answerSlot(command, null, Rejection.conflict("a tutor cannot book themself"));
+    }
+    if (state.suspended()) {
+      return answerSlot(command, null, Rejection.conflict("the slot is not bookable: the tutor is suspended"));
+    }
+    boolean teaches = state.profile().subjects().stream()
+        .anyMatch(offer -> offer.subject().equals(command.subject()) && offer.levels().contains(command.level()));
+    if (!teaches) {
+      return answerSlot(command, null, Rejection.conflict("the tutor does not teach " + command.subject() + " at level " + command.level()));
+    }
+    Instant now = clock.instant();
+    Optional<Rejection> refused = BookingRules.check(state.calendar(), state.activeSessionId() != null,
+        offered(state, command.start(), command.durationMinutes(), now), command.start(), command.durationMinutes(), now, booking);
+    if (refused.isPresent()) {
+      return answerSlot(command, null, refused.get());
+    }
+    long rate = state.profile().rateCents();
+    Instant end = command.start().plus(Duration.ofMinutes(command.durationMinutes()));
+    return Effect()
+        .persist(new SlotReserved(tutorId, command.sessionId(), command.studentId(), command.start(), end, rate, now))
+        .thenRun(s -> command.replyTo().tell(new SessionEntity.SlotAnswer(command.sessionId(), true, rate, null)))
+        .thenNoReply();
+  }
+
+  private Calendar calendarOf(Registered state) {
+    List<BookingRules.BookedSlot> upcoming = BookingRules.withoutPast(state.calendar(), clock.instant()).stream()
+        .sorted(java.util.Comparator.comparing(BookingRules.BookedSlot::start))
+        .toList();
+    return new Calendar(tutorId, upcoming);
+  }
+
+  private ReplyEffect<Event, State> answerSlot(ReserveSlot command, Long rateCents, Rejection refusal) {
+    boolean reserved = refusal == null;
+    command.replyTo().tell(new SessionEntity.SlotAnswer(command.sessionId(), reserved, reserved ? rateCents : 0, reserved ? null : refusal.toMessage()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> releaseSlot(Registered state, ReleaseSlot command) {
+    if (state.booked(command.sessionId()).isEmpty()) {
+      return Effect().noReply();
+    }
+    return Effect().persist(new SlotReleased(tutorId, command.sessionId(), clock.instant())).thenNoReply();
   }
 
   /** Reconciliation: a reservation whose session does not hold the tutor is released. */
@@ -888,14 +1010,31 @@ public final class TutorEntity
   }
 
   /**
-   * What keeps the tutor from teaching another lesson: a live (instant) session, whose end is not
-   * known, counts as busy from now for the longest lesson. Bookings will add their own times.
+   * What keeps the tutor from teaching another lesson: the booked lessons, and a live (instant)
+   * session, whose end is not known, as busy from now for the longest lesson.
    */
   private List<TimeRange> busy(Registered state, Instant now) {
-    if (state.activeSessionId() == null) {
-      return List.of();
+    List<TimeRange> busy = new ArrayList<>();
+    for (BookingRules.BookedSlot slot : BookingRules.withoutPast(state.calendar(), now)) {
+      busy.add(new TimeRange(slot.start(), slot.end()));
     }
-    return List.of(new TimeRange(now, now.plus(Duration.ofMinutes(scheduling.maxDurationMinutes()))));
+    if (state.activeSessionId() != null) {
+      busy.add(new TimeRange(now, now.plus(Duration.ofMinutes(scheduling.maxDurationMinutes()))));
+    }
+    return busy;
+  }
+
+  /**
+   * Whether the tutor's schedule offers a slot starting at {@code start} for this long: on its local
+   * grid, within its weekly hours and exceptions, past the notice and within the horizon. What is
+   * already booked is {@link BookingRules}' to say (with a reason of its own), so it is left out here.
+   */
+  private boolean offered(Registered state, Instant start, int minutes, Instant now) {
+    if (start == null || minutes <= 0) {
+      return false;
+    }
+    return SlotExpansion.expand(state.schedule(), List.of(), now, start, start.plusSeconds(1), Duration.ofMinutes(minutes), scheduling)
+        .stream().anyMatch(slot -> slot.start().equals(start));
   }
 
   // --- sanctions ---
@@ -999,6 +1138,8 @@ public final class TutorEntity
         .onEvent(TutorProfileUpdated.class, Registered::updated)
         .onEvent(TutorReserved.class, Registered::reserved)
         .onEvent(TutorReleased.class, Registered::released)
+        .onEvent(SlotReserved.class, Registered::slotReserved)
+        .onEvent(SlotReleased.class, Registered::slotReleased)
         .onEvent(TutorSuspended.class, Registered::withSuspension)
         .onEvent(TutorReinstated.class, Registered::reinstated)
         .onEvent(ScheduleSet.class, Registered::withSchedule)

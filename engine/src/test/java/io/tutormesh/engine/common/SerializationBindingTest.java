@@ -8,6 +8,8 @@ import io.tutormesh.engine.TestSupport;
 import io.tutormesh.engine.money.Earnings;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.Subscription;
+import io.tutormesh.engine.matching.InstantRequest;
+import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
 import java.time.Duration;
@@ -52,7 +54,17 @@ class SerializationBindingTest {
         new TutorEntity.SubscriptionView("t1", Subscription.started("sub-1", "pro", "pm_card_ok", 2900, AT)
             .settled(1, ProviderResult.succeeded("ch_1"), Duration.ofDays(30), AT)),
         new TutorEntity.EarningsSummary("t1", Earnings.NONE, "EUR", AT, "pro", 28),
-        new TutorEntity.EarningsSummary("t1", Earnings.NONE, "EUR", AT));
+        new TutorEntity.EarningsSummary("t1", Earnings.NONE, "EUR", AT),
+        new TutorEntity.SlotReserved("t1", "sess-1", "s1", AT, AT.plusSeconds(3600), 4000, AT),
+        new TutorEntity.SlotReleased("t1", "sess-1", AT),
+        new StudentEntity.BookingHoldPlaced("s1", "sess-1", 4000, AT),
+        new SessionEntity.BookingRequested("sess-1", "s1", "t1",
+            new InstantRequest("math", "high", null, 0, 60), "EUR", AT, AT.plusSeconds(5), AT),
+        new SessionEntity.SessionBooked("sess-1", "t1", 4000, 4000, AT),
+        new SessionEntity.BookingFailed("sess-1", Rejection.conflict("taken").toMessage(), true, AT),
+        new SessionEntity.SessionCancelled("sess-1", "s1", AT, 2000L),
+        new SessionEntity.SlotAnswer("sess-1", false, 0, Rejection.conflict("taken").toMessage()),
+        new SessionEntity.BookingHoldAnswer("sess-1", true, 4000, null));
   }
 
   @ParameterizedTest

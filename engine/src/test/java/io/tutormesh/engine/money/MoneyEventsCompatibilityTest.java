@@ -59,7 +59,10 @@ class MoneyEventsCompatibilityTest {
         Arguments.of(new Wallet(250, Map.of("sess-1", 5000L), Map.of(), List.of()), List.of("escrowed", "charged")),
         Arguments.of(new TutorEntity.Registered(TestSupport.validTutor(), TutorEntity.Rating.NONE, AT, AT), List.of("earnings")),
         // A tutor snapshot written before tutor plans existed: no subscription.
-        Arguments.of(new TutorEntity.Registered(TestSupport.validTutor(), TutorEntity.Rating.NONE, AT, AT), List.of("subscription")));
+        Arguments.of(new TutorEntity.Registered(TestSupport.validTutor(), TutorEntity.Rating.NONE, AT, AT), List.of("subscription")),
+        Arguments.of(new TutorEntity.Registered(TestSupport.validTutor(), TutorEntity.Rating.NONE, AT, AT), List.of("earnings", "calendar")),
+        Arguments.of(new SessionEntity.SessionCancelled("sess-1", "s1", AT), List.of("releasedCents")),
+        Arguments.of(new SessionEntity.Info("sess-1", "s1", REQUEST, "EUR", AT, 6000), List.of("start")));
   }
 
   @ParameterizedTest

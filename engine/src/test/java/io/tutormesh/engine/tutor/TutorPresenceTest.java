@@ -308,6 +308,37 @@ class TutorPresenceTest {
   }
 
   @Test
+  void aBusyTutorCannotBeBookedOverItsInstantSessionAndABookedLessonSoonRefusesALongOne() throws Exception {
+    ActorRef<TutorEntity.Command> tutor = registeredTutor();
+    TestProbe<StatusReply<TutorEntity.TutorSchedule>> scheduled = testKit.createTestProbe();
+    tutor.tell(new TutorEntity.SetSchedule(TutorSlotsTest.ALL_DAY, scheduled.getRef()));
+    assertThat(scheduled.receiveMessage(WAIT).isSuccess()).isTrue();
+    connect(tutor, "c1", testKit.createTestProbe());
+    // The first :00 or :30 at least 2 h 10 min ahead (min-notice 2 h): 130 to 160 minutes from now,
+    // within the longest instant session (180 minutes).
+    long step = Duration.ofMinutes(30).toSeconds();
+    long earliest = Instant.now().plus(Duration.ofMinutes(130)).getEpochSecond();
+    Instant start = Instant.ofEpochSecond((earliest + step - 1) / step * step);
+    TestProbe<SessionEntity.SlotAnswer> slot = testKit.createTestProbe();
+    TestProbe<StatusReply<Done>> reply = testKit.createTestProbe();
+
+    tutor.tell(new Reserve("instant-1", "student-1", 60, reply.getRef()));
+    assertThat(reply.receiveMessage(WAIT).isSuccess()).isTrue();
+    tutor.tell(new TutorEntity.ReserveSlot("booked-1", "student-2", "math", "university", start, 60, slot.getRef()));
+    SessionEntity.SlotAnswer refused = slot.receiveMessage(WAIT);
+    assertThat(refused.reserved()).isFalse();
+    assertThat(Rejection.parse(refused.refusal()).detail()).contains("instant session");
+
+    tutor.tell(new TutorEntity.Release("instant-1"));
+    tutor.tell(new TutorEntity.ReserveSlot("booked-1", "student-2", "math", "university", start, 60, slot.getRef()));
+    assertThat(slot.receiveMessage(WAIT).reserved()).isTrue();
+    tutor.tell(new Reserve("instant-long", "student-1", 180, reply.getRef()));
+    assertThat(Rejection.parse(reply.receiveMessage(WAIT).getError().getMessage()).detail()).contains("booked lesson");
+    tutor.tell(new Reserve("instant-short", "student-1", 60, reply.getRef()));
+    assertThat(reply.receiveMessage(WAIT).isSuccess()).isTrue();
+  }
+
+  @Test
   void oneReservationAtATimeDurablyAndIdempotently() throws Exception {
     ActorRef<TutorEntity.Command> tutor = registeredTutor();
     connect(tutor, "c1", testKit.createTestProbe());

@@ -141,9 +141,19 @@ public final class CalendarRoutes extends ApiDirectives {
         .thenApply(summary -> summary.profile().displayName());
   }
 
-  /** The user's booked lessons: none until bookings exist (the entities hold no lesson times yet). */
+  /**
+   * The user's booked lessons: a tutor's upcoming ones from its calendar (the TutorEntity is its
+   * single writer; a cancelled lesson leaves it, so it is removed from the feed). Students keep no
+   * list of their bookings yet: their feed is empty.
+   */
   private CompletionStage<List<CalendarEntry>> lessons(Owner owner, String id) {
-    return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    if (owner != Owner.TUTOR) {
+      return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    }
+    return sharding.entityRefFor(TutorEntity.ENTITY_KEY, id).askWithStatus(TutorEntity.GetCalendar::new, askTimeout)
+        .thenApply(calendar -> calendar.bookings().stream()
+            .map(slot -> new CalendarEntry(slot.sessionId(), null, null, slot.start(), slot.end(), slot.studentId(), false))
+            .toList());
   }
 
   /** {@code GET .../calendar-feed}. */

@@ -31,6 +31,31 @@ public final class SessionDtos {
     }
   }
 
+  /**
+   * `POST /v1/bookings`: the tutor, what and when ({@code start} an ISO-8601 instant, UTC). Checked
+   * here for shape (400 naming the field); whether the slot is bookable is the tutor's to decide (409).
+   */
+  public record BookingBody(String tutorId, String subject, String level, String start, Integer durationMinutes) {
+
+    Instant startInstant() {
+      if (start == null || start.isBlank()) {
+        throw new ProblemException(Problem.badRequest("start", "is required"));
+      }
+      try {
+        return Instant.parse(start);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new ProblemException(Problem.badRequest("start", "must be an ISO-8601 instant such as 2026-12-01T15:00:00Z"));
+      }
+    }
+  }
+
+  /** The 201 answer to a booking. */
+  public record BookingCreated(String sessionId, String status) {
+    static BookingCreated of(SessionEntity.SessionSummary s) {
+      return new BookingCreated(s.sessionId(), s.status().name());
+    }
+  }
+
   /** The 202 answer to an instant request: where to follow it. */
   public record InstantRequestAccepted(String sessionId, String status) {
     static InstantRequestAccepted of(SessionEntity.SessionSummary s) {

@@ -6,6 +6,7 @@ import io.tutormesh.engine.common.Rejection;
 import io.tutormesh.engine.matching.InstantRequest;
 import io.tutormesh.engine.matching.InstantRequestRules;
 import io.tutormesh.engine.matching.MatchingSettings;
+import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.gateway.auth.Principal;
@@ -63,6 +64,9 @@ public final class SessionRoutes extends ApiDirectives {
   private final InFlightLimit inFlight;
   private final MatchingMetrics matchingMetrics;
   private final Clock clock = Clock.systemUTC();
+  private final MatchingSettings matching;
+  private final String currency;
+  private final Duration bookingBudget;
 
   public SessionRoutes(ApiContext context) {
     super(context);
@@ -73,6 +77,9 @@ public final class SessionRoutes extends ApiDirectives {
     this.instant = InstantRequestSettings.fromConfig(config);
     this.requestRules = new InstantRequestRules(ProfileRules.fromConfig(config), MatchingSettings.fromConfig(config));
     this.inFlight = new InFlightLimit(instant.maxInFlight());
+    this.matching = MatchingSettings.fromConfig(config);
+    this.currency = MoneySettings.fromConfig(config).currency();
+    this.bookingBudget = config.getDuration("tutormesh.bookings.budget");
     this.matchingMetrics = context.matchingMetrics();
     matchingMetrics.trackInFlight(inFlight::inFlight);
   }
@@ -80,6 +87,7 @@ public final class SessionRoutes extends ApiDirectives {
   public Route route() {
     return concat(
         path("instant-requests", this::instantRequests),
+        path("bookings", this::bookings),
         pathPrefix("sessions", () -> pathPrefix(PathMatchers.segment(), id -> concat(
             pathEnd(() -> session(id)),
             path("cancel", () -> cancel(id)),
@@ -97,6 +105,58 @@ public final class SessionRoutes extends ApiDirectives {
     return endpoint("/v1/instant-requests", () -> authenticated(who -> post(() -> authorize(
         who.role() == Role.STUDENT, "only a student may request a tutor, for itself",
         () -> jsonBody(SessionDtos.InstantRequestBody.class, body -> requestInstant(who, body))))));
+  }
+
+  /**
+   * A student books a tutor's slot for itself: 201 once the tutor reserved it and the wallet holds
+   * its price (the session's saga), or nothing stays behind: 409 not bookable, 402 no money, 404
+   * no such tutor, 503 not confirmed within `tutormesh.bookings.budget` (the session undoes it).
+   */
+  private Route bookings() {
+    return endpoint("/v1/bookings", () -> authenticated(who -> post(() -> authorize(
+        who.role() == Role.STUDENT, "only a student may book a tutor, for itself",
+        () -> jsonBody(SessionDtos.BookingBody.class, body -> book(who, body))))));
+  }
+
+  private Route book(Principal student, SessionDtos.BookingBody body) {
+    Optional<Rejection> invalid = bookingShape(body);
+    if (invalid.isPresent()) {
+      return complete(problem(Problems.fromRejection(invalid.get())));
+    }
+    Instant start = body.startInstant();
+    String sessionId = UUID.randomUUID().toString();
+    // Confirmed by the deadline or undone by the session itself: the answer is never a 503 over a booking.
+    Instant deadline = clock.instant().plus(bookingBudget);
+    CompletionStage<SessionEntity.SessionSummary> answer = sessionRef(sessionId).askWithStatus(
+        replyTo -> new SessionEntity.StartBooking(
+            student.userId(), body.tutorId(), body.subject(), body.level(), start, body.durationMinutes(), currency, deadline, replyTo),
+        bookingBudget.plus(instant.acceptGrace()));
+    return completeWithFuture(answer.handleAsync((summary, error) -> error == null
+        ? Json.response(201, SessionDtos.BookingCreated.of(summary)).addHeader(Location.create("/v1/sessions/" + summary.sessionId()))
+        : failure(error), executor));
+  }
+
+  private Optional<Rejection> bookingShape(SessionDtos.BookingBody body) {
+    if (body.tutorId() == null || body.tutorId().isBlank()) {
+      return Optional.of(Rejection.invalid("tutorId", "is required"));
+    }
+    if (!io.tutormesh.engine.common.Ids.isValid(body.tutorId())) {
+      return Optional.of(Rejection.invalid("tutorId", "1-64 of A-Z a-z 0-9 _ -"));
+    }
+    if (body.subject() == null || body.subject().isBlank()) {
+      return Optional.of(Rejection.invalid("subject", "is required"));
+    }
+    if (body.level() == null || body.level().isBlank()) {
+      return Optional.of(Rejection.invalid("level", "is required"));
+    }
+    if (body.durationMinutes() == null) {
+      return Optional.of(Rejection.invalid("durationMinutes", "is required"));
+    }
+    if (body.durationMinutes() < matching.minDurationMinutes() || body.durationMinutes() > matching.maxDurationMinutes()) {
+      return Optional.of(Rejection.invalid("durationMinutes",
+          "must be between " + matching.minDurationMinutes() + " and " + matching.maxDurationMinutes()));
+    }
+    return Optional.empty();
   }
 
   private Route session(String id) {

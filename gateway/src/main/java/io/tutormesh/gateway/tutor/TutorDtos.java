@@ -70,4 +70,15 @@ public final class TutorDtos {
           s.updatedAt());
     }
   }
+
+  /** `GET /v1/tutors/{id}/bookings`: the upcoming booked lessons, by start. */
+  public record Bookings(String tutorId, List<Booking> bookings) {
+    public static Bookings of(TutorEntity.Calendar calendar) {
+      return new Bookings(calendar.tutorId(), calendar.bookings().stream()
+          .map(b -> new Booking(b.sessionId(), b.studentId(), b.start(), b.end()))
+          .toList());
+    }
+  }
+
+  public record Booking(String sessionId, String studentId, Instant start, Instant end) {}
 }

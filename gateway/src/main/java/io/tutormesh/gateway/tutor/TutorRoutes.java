@@ -22,7 +22,17 @@ public final class TutorRoutes extends ApiDirectives {
   }
 
   public Route route() {
-    return pathPrefix("tutors", () -> path(PathMatchers.segment(), this::tutor));
+    return pathPrefix("tutors", () -> pathPrefix(PathMatchers.segment(), id -> concat(
+        pathEnd(() -> tutor(id)),
+        path("bookings", () -> bookings(id)))));
+  }
+
+  /** The tutor's upcoming booked lessons (that tutor and admins). */
+  private Route bookings(String id) {
+    return endpoint("/v1/tutors/{id}/bookings", () -> authenticated(who -> validId("id", id, () -> get(() -> authorize(
+        who.mayReadPrivateOf(Role.TUTOR, id), "a tutor's bookings are for that tutor and admins only",
+        () -> reply(200, sharding.entityRefFor(TutorEntity.ENTITY_KEY, id).askWithStatus(TutorEntity.GetCalendar::new, askTimeout),
+            TutorDtos.Bookings::of))))));
   }
 
   private Route tutor(String id) {

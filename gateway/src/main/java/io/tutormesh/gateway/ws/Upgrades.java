@@ -63,6 +63,7 @@ final class Upgrades {
 
   /** The creator of {@code /ws/session/{sessionId}}: participants only. */
   WebSocketCreator forSession(SessionOpener opener) {
+    java.time.Duration earlyJoin = context.system().settings().config().getDuration("tutormesh.room.early-join");
     return (request, response, callback) -> {
       Principal principal = authenticate(request, response, callback, Set.of(Role.values()));
       if (principal == null) {
@@ -97,6 +98,9 @@ final class Upgrades {
       }
       if (!OPEN_ROOMS.contains(session.status())) {
         return refuse(response, callback, Problem.conflict("the session is " + session.status() + ": its room is closed"));
+      }
+      if (session.status() == SessionEntity.Status.BOOKED && java.time.Instant.now().isBefore(session.start().minus(earlyJoin))) {
+        return refuse(response, callback, Problem.conflict("this booked lesson's room opens at " + session.start().minus(earlyJoin)));
       }
       return listener("session", opener.open(sessionId, principal));
     };
