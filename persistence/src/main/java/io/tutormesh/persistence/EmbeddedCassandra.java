@@ -486,10 +486,6 @@ public final class EmbeddedCassandra implements AutoCloseable {
         "commitlog_sync: periodic",
         "commitlog_sync_period: 10000ms",
         "auto_snapshot: false",
-        // Memtables off the Java heap: every journal write no longer lands on a heap that G1 copies.
-        // With heap_buffers (the default) a 1,000-room bench saw 6 young pauses of 14-30 ms in 30 s,
-        // each stalling every write in flight (the room's p99); off-heap, 2 (bench/RESULTS.md).
-        "memtable_allocation_type: offheap_objects",
         "");
     Path file = home.resolve("conf").resolve("cassandra.yaml");
     Files.createDirectories(file.getParent());
