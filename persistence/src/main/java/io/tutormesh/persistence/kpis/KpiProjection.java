@@ -26,23 +26,21 @@ import org.apache.pekko.stream.javadsl.Sink;
 /**
  * The KPI projections, one instance per tag run by a {@link ShardedDaemonProcess} (exactly one in
  * the cluster, moved when its node leaves), offsets in Cassandra: {@code kpi-sessions} over
- * {@code session-0..3} (only a session's matched and ended events are tagged), {@code kpi-students}
- * over {@code student-0..3} and {@code kpi-tutors} over {@code tutor-0..3} (the money events the
- * ledger reads too, with offsets of their own). At least once; the handlers are idempotent.
+ * {@code session-0..3} (only a session's matched and ended events are tagged). The students' and
+ * tutors' money KPIs ride on the ledger's projections (see {@link #init}). At least once; the
+ * handlers are idempotent.
  */
 public final class KpiProjection {
 
   public static final String SESSIONS = "kpi-sessions";
-  public static final String STUDENTS = "kpi-students";
-  public static final String TUTORS = "kpi-tutors";
 
   private KpiProjection() {}
 
   /**
    * The sessions' KPIs. The students' and tutors' money KPIs ({@link KpiHandler.Students}, {@link
    * KpiHandler.Tutors}) read the same events as the ledger and ride on its projections (see {@code
-   * LedgerProjection.init}); their own {@link #STUDENTS} and {@link #TUTORS} offsets are no longer
-   * written.
+   * LedgerProjection.init}); their former projections' offsets ({@code kpi-students}, {@code
+   * kpi-tutors}) are no longer written.
    */
   public static void init(ActorSystem<?> system, KpiRepository repository) {
     List<String> sessionTags = IntStream.range(0, SessionEntity.TAG_COUNT).mapToObj(i -> "session-" + i).toList();

@@ -37,13 +37,9 @@ public final class LedgerProjection {
 
   private LedgerProjection() {}
 
-  public static void init(ActorSystem<?> system, LedgerRepository repository) {
-    init(system, repository, null, null);
-  }
-
   /**
    * The ledger, and the other read sides of the same money events ({@code alsoStudents}, {@code
-   * alsoTutors}, e.g. the finance KPIs; null: none) fed by the same streams: each student and tutor
+   * alsoTutors}, e.g. the finance KPIs) fed by the same streams: each student and tutor
    * event is read once, whatever reads it.
    */
   public static void init(
@@ -51,13 +47,8 @@ public final class LedgerProjection {
       LedgerRepository repository,
       Supplier<Handler<EventEnvelope<StudentEntity.Event>>> alsoStudents,
       Supplier<Handler<EventEnvelope<TutorEntity.Event>>> alsoTutors) {
-    run(system, NAME, StudentEntity.TAGS, chained(() -> new LedgerHandler(repository), alsoStudents));
-    run(system, TUTORS_NAME, TutorEntity.TAGS, chained(() -> new LedgerHandler.Tutors(repository), alsoTutors));
-  }
-
-  private static <E> Supplier<Handler<EventEnvelope<E>>> chained(
-      Supplier<Handler<EventEnvelope<E>>> ledger, Supplier<Handler<EventEnvelope<E>>> also) {
-    return also == null ? ledger : () -> new ChainedHandler<>(ledger.get(), also.get());
+    run(system, NAME, StudentEntity.TAGS, () -> new ChainedHandler<>(new LedgerHandler(repository), alsoStudents.get()));
+    run(system, TUTORS_NAME, TutorEntity.TAGS, () -> new ChainedHandler<>(new LedgerHandler.Tutors(repository), alsoTutors.get()));
   }
 
   private static <E> void run(ActorSystem<?> system, String name, List<String> tags, Supplier<Handler<EventEnvelope<E>>> handler) {
