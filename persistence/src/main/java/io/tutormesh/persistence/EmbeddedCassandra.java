@@ -548,8 +548,10 @@ public final class EmbeddedCassandra implements AutoCloseable {
     command.add("-Xms" + options.initialHeap());
     command.add("-Xmx" + options.maxHeap());
     // From Cassandra's own jvm17-server.options (see FACTS.md).
+    if (options.jvmOptions().stream().noneMatch(EmbeddedCassandra::choosesCollector)) {
+      command.add("-XX:+UseG1GC");
+    }
     command.addAll(List.of(
-        "-XX:+UseG1GC",
         "-XX:+ExitOnOutOfMemoryError",
         "-XX:ErrorFile=" + home.resolve("logs").resolve("hs_err_%p.log"),
         "-Djava.net.preferIPv4Stack=true",
@@ -609,6 +611,11 @@ public final class EmbeddedCassandra implements AutoCloseable {
         .collect(Collectors.joining(java.io.File.pathSeparator)));
     command.add(MAIN_CLASS);
     return command;
+  }
+
+  /** Whether a JVM option picks the garbage collector ({@code -XX:+UseZGC}...): G1 is the default otherwise. */
+  static boolean choosesCollector(String option) {
+    return option.startsWith("-XX:+Use") && option.endsWith("GC");
   }
 
   private static Path javaExecutable() {

@@ -56,6 +56,15 @@ class EmbeddedCassandraTest {
   }
 
   @Test
+  void g1UnlessTheJvmOptionsPickAnotherCollector() {
+    assertThat(EmbeddedCassandra.choosesCollector("-XX:+UseZGC")).isTrue();
+    assertThat(EmbeddedCassandra.choosesCollector("-XX:+UseShenandoahGC")).isTrue();
+    assertThat(EmbeddedCassandra.choosesCollector("-XX:MaxGCPauseMillis=20")).isFalse();
+    assertThat(EmbeddedCassandra.choosesCollector("-XX:+UseStringDeduplication")).isFalse();
+    assertThat(EmbeddedCassandra.choosesCollector("-Xmn256m")).isFalse();
+  }
+
+  @Test
   void secondServerOnTheSameDataFailsFast() {
     long started = System.nanoTime();
 
