@@ -1,6 +1,7 @@
 package io.tutormesh.engine.matching;
 
 import io.tutormesh.engine.common.CborSerializable;
+import io.tutormesh.engine.matching.PoolEntries.Entry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,13 +127,6 @@ public final class MatchPool {
     return Duration.ofMillis(Math.max(1, settings.poolEntryTtl().toMillis() / 3));
   }
 
-  /** A tutor in the pool: the latest card (as a {@link Ranker.Listing}) and when presence last announced it. */
-  private record Entry(Ranker.Listing listing, Instant seenAt) {
-    TutorCard card() {
-      return listing.card();
-    }
-  }
-
   /**
    * What the pool remembers of a tutor beyond the card, kept apart from the entries so that it
    * survives TutorUnavailable followed by TutorAvailable (and so does an outstanding offer).
@@ -176,13 +170,14 @@ public final class MatchPool {
     private final MatchingSettings settings;
     private final Clock clock;
     private final Ranker ranker = new Ranker();
-    private final Map<String, Entry> entries = new HashMap<>();
+    private final PoolEntries entries;
     private final Map<String, TutorStats> stats = new HashMap<>();
 
     private Pool(ActorContext<Command> context, TimerScheduler<Command> timers, String subject,
         MatchingSettings settings, Clock clock) {
       super(context);
       this.subject = subject;
+      this.entries = new PoolEntries(subject);
       this.settings = settings;
       this.clock = clock;
       timers.startTimerWithFixedDelay(Tick.INSTANCE, sweepInterval(settings));
@@ -218,7 +213,7 @@ public final class MatchPool {
         return this;
       }
       Instant now = clock.instant();
-      entries.put(card.tutorId(), new Entry(listing, now));
+      entries.put(new Entry(listing, now));
       touch(card.tutorId(), now);
       return this;
     }
@@ -239,10 +234,10 @@ public final class MatchPool {
       }
       Instant now = clock.instant();
       Instant seenSince = now.minus(settings.poolEntryTtl());
-      // One pass over the pool per request, so it is a plain loop: no stream, no object per tutor
-      // that fails a filter (this is the hottest loop of matching).
+      // One pass over the tutors of this level and language per request, so it is a plain loop: no
+      // stream, no object per tutor that fails a filter (this is the hottest loop of matching).
       Ranker.Selection selection = ranker.select(query, now);
-      for (Entry entry : entries.values()) {
+      for (Entry entry : entries.teaching(query.level(), query.language())) {
         if (entry.seenAt().isBefore(seenSince) || !entry.listing().fits(query)) {
           continue;
         }
@@ -305,7 +300,7 @@ public final class MatchPool {
     private Behavior<Command> onTick() {
       Instant now = clock.instant();
       Instant seenSince = now.minus(settings.poolEntryTtl());
-      List<String> stale = entries.values().stream().filter(entry -> entry.seenAt().isBefore(seenSince))
+      List<String> stale = entries.all().stream().filter(entry -> entry.seenAt().isBefore(seenSince))
           .map(entry -> entry.card().tutorId()).toList();
       for (String tutorId : stale) {
         entries.remove(tutorId);
@@ -315,14 +310,14 @@ public final class MatchPool {
         getContext().getLog().debug("Pool {} dropped {} tutors without a heartbeat: {}", subject, stale.size(), stale);
       }
       Instant forgetBefore = now.minus(STATS_RETENTION);
-      stats.entrySet().removeIf(e -> !entries.containsKey(e.getKey()) && e.getValue().isIdleSince(forgetBefore));
+      stats.entrySet().removeIf(e -> !entries.contains(e.getKey()) && e.getValue().isIdleSince(forgetBefore));
       return this;
     }
 
     /** The entries a heartbeat refreshed within the TTL (a stale one may wait for the next sweep). */
     private Stream<Entry> live(Instant now) {
       Instant seenSince = now.minus(settings.poolEntryTtl());
-      return entries.values().stream().filter(entry -> !entry.seenAt().isBefore(seenSince));
+      return entries.all().stream().filter(entry -> !entry.seenAt().isBefore(seenSince));
     }
 
     private TutorStats statsOf(String tutorId, Instant now) {
