@@ -53,7 +53,7 @@ public final class Engine {
     boolean remember = system.settings().config().getBoolean("tutormesh.matching.remember-sessions");
     ClusterSharding.get(system)
         .init(
-            Entity.of(SessionEntity.ENTITY_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), matching, room, billing, links, guard, observer, Clock.systemUTC(), ctx.getShard()))
+            Entity.of(SessionEntity.ENTITY_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), matching, room, billing, money, links, guard, observer, Clock.systemUTC(), ctx.getShard()))
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(remember)));
   }
 

@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * {@code tutormesh.schedule.*} (see reference.conf), plus the lesson length bounds of {@code
- * tutormesh.matching.min/max-duration-minutes}.
+ * tutormesh.matching.min/max-duration-minutes}: the one reading of these keys, for the slot
+ * expansion and the schedule rules as for the booking decision ({@code tutor.BookingRules}).
  *
  * @param slotStep slots start on this grid of the tutor's local wall clock, counted from local
  *     midnight (30m: hh:00 and hh:30 local); must divide a day

@@ -423,8 +423,9 @@ public final class StudentEntity
   public static void init(ActorSystem<?> system, Links links, Payments payments) {
     ProfileRules rules = ProfileRules.fromConfig(system.settings().config());
     MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
+    PlanTimes planTimes = PlanTimes.fromConfig(system.settings().config());
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, payments, PlanTimes.fromConfig(system.settings().config()), Clock.systemUTC())));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, payments, planTimes, Clock.systemUTC())));
   }
 
   public static Behavior<Command> create(String studentId, ProfileRules rules, Clock clock) {

@@ -1,8 +1,8 @@
 package io.tutormesh.engine.tutor;
 
-import com.typesafe.config.Config;
 import io.tutormesh.engine.common.CborSerializable;
 import io.tutormesh.engine.common.Rejection;
+import io.tutormesh.engine.schedule.ScheduleSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,39 +19,11 @@ import java.util.Optional;
  * grid of the tutor's local clock: the entity asks {@code SlotExpansion}), overlapping a booked
  * lesson (widened by {@code buffer} on both sides), or overlapping the instant session the
  * tutor is BUSY with. An instant session's length is not known to the tutor, so it is taken as
- * at most {@code tutormesh.matching.max-duration-minutes} from now.
+ * at most {@code tutormesh.matching.max-duration-minutes} from now. The bounds are the
+ * {@link ScheduleSettings} the schedule's slot expansion uses too.
  */
 public final class BookingRules {
   private BookingRules() {}
-
-  /** {@code tutormesh.schedule.*} plus the duration bounds of {@code tutormesh.matching}. */
-  public record Settings(
-      Duration slotStep, Duration minNotice, Duration buffer, Duration horizon, int minDurationMinutes, int maxDurationMinutes) {
-
-    public Settings {
-      if (slotStep == null || slotStep.isNegative() || slotStep.isZero() || slotStep.toSeconds() * 1_000_000_000L != slotStep.toNanos()) {
-        throw new IllegalArgumentException("tutormesh.schedule.slot-step must be a positive number of seconds");
-      }
-      if (minNotice == null || minNotice.isNegative() || buffer == null || buffer.isNegative() || horizon == null || horizon.isNegative()) {
-        throw new IllegalArgumentException("tutormesh.schedule: min-notice, buffer and horizon must not be negative");
-      }
-      if (minDurationMinutes < 1 || maxDurationMinutes < minDurationMinutes) {
-        throw new IllegalArgumentException("duration bounds must be 1 <= min <= max");
-      }
-    }
-
-    public static Settings fromConfig(Config config) {
-      Config s = config.getConfig("tutormesh.schedule");
-      Config m = config.getConfig("tutormesh.matching");
-      return new Settings(
-          s.getDuration("slot-step"),
-          s.getDuration("min-notice"),
-          s.getDuration("buffer"),
-          s.getDuration("horizon"),
-          m.getInt("min-duration-minutes"),
-          m.getInt("max-duration-minutes"));
-    }
-  }
 
   /** A lesson in the tutor's calendar: {@code [start, end)} for {@code sessionId}, booked at {@code rateCents}. */
   public record BookedSlot(String sessionId, String studentId, Instant start, Instant end, long rateCents) implements CborSerializable {
@@ -68,7 +40,7 @@ public final class BookingRules {
    * slot starting at {@code start} for this duration (a tutor without a schedule offers none).
    */
   public static Optional<Rejection> check(
-      List<BookedSlot> calendar, boolean busyInstant, boolean offered, Instant start, int durationMinutes, Instant now, Settings settings) {
+      List<BookedSlot> calendar, boolean busyInstant, boolean offered, Instant start, int durationMinutes, Instant now, ScheduleSettings settings) {
     if (start == null) {
       return Optional.of(Rejection.invalid("start", "is required"));
     }

@@ -572,9 +572,23 @@ public final class TutorEntity
   public static void init(ActorSystem<?> system, Links links, Payouts payouts) {
     ProfileRules rules = ProfileRules.fromConfig(system.settings().config());
     MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
-    PlanTimes planTimes = PlanTimes.fromConfig(system.settings().config());
+    Settings settings = Settings.fromConfig(system.settings().config());
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, payouts, planTimes, Clock.systemUTC())));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, rules, matching, links, payouts, Clock.systemUTC())));
+  }
+
+  /**
+   * What a tutor needs of the config besides its profile rules and matching settings, parsed once
+   * per node (not per entity start).
+   *
+   * @param money {@code tutormesh.money} (commission, plans, payouts)
+   * @param schedule {@code tutormesh.schedule} (slots and bookings)
+   * @param planTimes how long a plan's day lasts, and the grace of a past-due plan
+   */
+  public record Settings(MoneySettings money, ScheduleSettings schedule, PlanTimes planTimes) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(MoneySettings.fromConfig(config), ScheduleSettings.fromConfig(config), PlanTimes.fromConfig(config));
+    }
   }
 
   /** @param payouts null: payouts and plans are refused (a node always has them; some unit tests do not need them) */
@@ -590,8 +604,18 @@ public final class TutorEntity
    */
   public static Behavior<Command> create(
       String tutorId, ProfileRules rules, MatchingSettings matching, Links links, Payouts payouts, PlanTimes planTimes, Clock clock) {
+    return Behaviors.setup(context -> {
+      Settings read = Settings.fromConfig(context.getSystem().settings().config());
+      Settings settings = planTimes == null ? read : new Settings(read.money(), read.schedule(), planTimes);
+      return Behaviors.withTimers(timers -> new TutorEntity(tutorId, settings, rules, matching, links, clock, context, timers).withPayouts(payouts));
+    });
+  }
+
+  /** @param settings parsed once per node ({@link #init}); the other parameters as above */
+  public static Behavior<Command> create(
+      String tutorId, Settings settings, ProfileRules rules, MatchingSettings matching, Links links, Payouts payouts, Clock clock) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new TutorEntity(tutorId, rules, matching, links, planTimes, clock, context, timers).withPayouts(payouts)));
+        timers -> new TutorEntity(tutorId, settings, rules, matching, links, clock, context, timers).withPayouts(payouts)));
   }
 
   public static Behavior<Command> create(String tutorId, ProfileRules rules, Clock clock) {
@@ -618,7 +642,6 @@ public final class TutorEntity
   private final ScheduleRules scheduleRules;
   private final PlanTimes planTimes;
   private final TimerScheduler<Command> timers;
-  private final BookingRules.Settings booking;
   private Payouts payouts;
   /** Who waits for a payout still being paid: answered when its outcome is written. */
   private final Map<String, List<ActorRef<StatusReply<PayoutResult>>>> waitingForPayout = new HashMap<>();
@@ -637,10 +660,10 @@ public final class TutorEntity
 
   private TutorEntity(
       String tutorId,
+      Settings settings,
       ProfileRules rules,
       MatchingSettings matching,
       Links links,
-      PlanTimes planTimes,
       Clock clock,
       ActorContext<Command> context,
       TimerScheduler<Command> timers) {
@@ -651,12 +674,11 @@ public final class TutorEntity
     this.links = links;
     this.clock = clock;
     this.context = context;
-    this.money = MoneySettings.fromConfig(context.getSystem().settings().config());
-    this.scheduling = ScheduleSettings.fromConfig(context.getSystem().settings().config());
+    this.money = settings.money();
+    this.scheduling = settings.schedule();
     this.scheduleRules = new ScheduleRules(scheduling);
-    this.planTimes = planTimes != null ? planTimes : PlanTimes.fromConfig(context.getSystem().settings().config());
+    this.planTimes = settings.planTimes();
     this.timers = timers;
-    this.booking = BookingRules.Settings.fromConfig(context.getSystem().settings().config());
   }
 
   @Override
@@ -897,8 +919,8 @@ public final class TutorEntity
     if (presence(state) != Presence.ONLINE) {
       return reject(command.replyTo(), Rejection.conflict("tutor is not available"));
     }
-    int minutes = command.durationMinutes() != null ? command.durationMinutes() : booking.maxDurationMinutes();
-    if (BookingRules.blocksInstant(state.calendar(), clock.instant(), minutes, booking.buffer())) {
+    int minutes = command.durationMinutes() != null ? command.durationMinutes() : scheduling.maxDurationMinutes();
+    if (BookingRules.blocksInstant(state.calendar(), clock.instant(), minutes, scheduling.buffer())) {
       return reject(command.replyTo(), Rejection.conflict("tutor has a booked lesson now or soon"));
     }
     return Effect()
@@ -933,7 +955,7 @@ public final class TutorEntity
     }
     Instant now = clock.instant();
     Optional<Rejection> refused = BookingRules.check(state.calendar(), state.activeSessionId() != null,
-        offered(state, command.start(), command.durationMinutes(), now), command.start(), command.durationMinutes(), now, booking);
+        offered(state, command.start(), command.durationMinutes(), now), command.start(), command.durationMinutes(), now, scheduling);
     if (refused.isPresent()) {
       return answerSlot(command, null, refused.get());
     }

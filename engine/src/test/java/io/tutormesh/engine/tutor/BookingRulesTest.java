@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import io.tutormesh.engine.common.Rejection;
 import io.tutormesh.engine.tutor.BookingRules.BookedSlot;
-import io.tutormesh.engine.tutor.BookingRules.Settings;
+import io.tutormesh.engine.schedule.ScheduleSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,12 +16,10 @@ class BookingRulesTest {
 
   private static final Instant NOW = Instant.parse("2026-11-28T09:10:00Z");
   private static final Instant NOON = Instant.parse("2026-11-28T12:00:00Z");
-  private static final Settings DEFAULTS = Settings.fromConfig(ConfigFactory.defaultReference());
+  private static final ScheduleSettings DEFAULTS = ScheduleSettings.fromConfig(ConfigFactory.defaultReference());
   /** The defaults without the buffer between lessons (its own test below). */
-  private static final Settings NO_BUFFER =
-      new Settings(Duration.ofMinutes(30), Duration.ofHours(2), Duration.ZERO, Duration.ofDays(180), 15, 180);
-  private static final Settings BUFFERED =
-      new Settings(Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofMinutes(15), Duration.ofDays(180), 15, 180);
+  private static final ScheduleSettings NO_BUFFER = DEFAULTS.withBuffer(Duration.ZERO);
+  private static final ScheduleSettings BUFFERED = DEFAULTS.withBuffer(Duration.ofMinutes(15));
 
   private static Optional<Rejection> check(List<BookedSlot> calendar, Instant start, int minutes) {
     return BookingRules.check(calendar, false, true, start, minutes, NOW, NO_BUFFER);
@@ -33,7 +31,12 @@ class BookingRulesTest {
 
   @Test
   void theReferenceSettingsAreTheDocumentedOnes() {
-    assertThat(DEFAULTS).isEqualTo(new Settings(Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofMinutes(10), Duration.ofDays(180), 15, 180));
+    assertThat(DEFAULTS.slotStep()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(DEFAULTS.minNotice()).isEqualTo(Duration.ofHours(2));
+    assertThat(DEFAULTS.buffer()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(DEFAULTS.horizon()).isEqualTo(Duration.ofDays(180));
+    assertThat(DEFAULTS.minDurationMinutes()).isEqualTo(15);
+    assertThat(DEFAULTS.maxDurationMinutes()).isEqualTo(180);
   }
 
   @Test
