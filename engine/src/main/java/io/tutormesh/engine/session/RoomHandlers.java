@@ -68,24 +68,19 @@ final class RoomHandlers extends SessionPart {
   // --- chat, whiteboard, signals, resume, transcript ---
 
   ReplyEffect<Event, State> postChat(InRoom state, PostChat command) {
-    Optional<Notification> refusal = roomRefusal(state, command.userId(), command.clientId());
-    if (refusal.isPresent()) {
-      return refuse(command.replyTo(), refusal.get());
-    }
-    Optional<RoomEntry> before = state.room().sentBefore(command.userId(), command.clientId());
-    if (before.isPresent()) {
-      command.replyTo().tell(new Posted(before.get(), true));
-      return Effect().noReply();
+    Optional<Notification> answered = refusedOrResent(state, command.userId(), command.clientId());
+    if (answered.isPresent()) {
+      return answerAtOnce(command.replyTo(), answered.get());
     }
     String text = command.text();
     if (text == null || text.isBlank()) {
-      return refuse(command.replyTo(), new Refused("bad-field", "text: a message needs some text"));
+      return answerAtOnce(command.replyTo(), new Refused("bad-field", "text: a message needs some text"));
     }
     if (text.codePointCount(0, text.length()) > roomSettings.chatMaxChars()) {
-      return refuse(command.replyTo(), new Refused("too-long", "text: at most " + roomSettings.chatMaxChars() + " characters"));
+      return answerAtOnce(command.replyTo(), new Refused("too-long", "text: at most " + roomSettings.chatMaxChars() + " characters"));
     }
     if (state.room().chatCount() >= roomSettings.maxChatEntries()) {
-      return refuse(command.replyTo(), new Refused("chat-full", "this lesson's chat is full (" + roomSettings.maxChatEntries() + " messages)"));
+      return answerAtOnce(command.replyTo(), new Refused("chat-full", "this lesson's chat is full (" + roomSettings.maxChatEntries() + " messages)"));
     }
     long seq = state.room().seq() + 1;
     String masked = roomSettings.masker().mask(text);
@@ -97,18 +92,13 @@ final class RoomHandlers extends SessionPart {
   }
 
   ReplyEffect<Event, State> postBoardOp(InRoom state, PostBoardOp command) {
-    Optional<Notification> refusal = roomRefusal(state, command.userId(), command.clientId());
-    if (refusal.isPresent()) {
-      return refuse(command.replyTo(), refusal.get());
-    }
-    Optional<RoomEntry> before = state.room().sentBefore(command.userId(), command.clientId());
-    if (before.isPresent()) {
-      command.replyTo().tell(new Posted(before.get(), true));
-      return Effect().noReply();
+    Optional<Notification> answered = refusedOrResent(state, command.userId(), command.clientId());
+    if (answered.isPresent()) {
+      return answerAtOnce(command.replyTo(), answered.get());
     }
     if (command.op() instanceof BoardOp.Drawing
         && state.room().board().weight() + io.tutormesh.engine.room.BoardOps.weight(command.op()) > roomSettings.maxBoardBytes()) {
-      return refuse(command.replyTo(), new Refused("board-full", "the board is full (" + roomSettings.maxBoardBytes() + " bytes): erase or clear something first"));
+      return answerAtOnce(command.replyTo(), new Refused("board-full", "the board is full (" + roomSettings.maxBoardBytes() + " bytes): erase or clear something first"));
     }
     long seq = state.room().seq() + 1;
     BoardOpPosted posted = new BoardOpPosted(sessionId, seq, command.userId(), command.op(), command.clientId(), clock.instant());
@@ -116,6 +106,18 @@ final class RoomHandlers extends SessionPart {
         .persist(posted)
         .thenRun(s -> fanOut(SessionEntity.entryOf(posted), command.replyTo()))
         .thenNoReply();
+  }
+
+  /**
+   * The answer to a post that is not to be written: a refusal, or for a resent {@code clientId} the
+   * entry written the first time (sent back again, not stored twice). Empty for a new post.
+   */
+  private Optional<Notification> refusedOrResent(InRoom state, String userId, String clientId) {
+    Optional<Notification> refusal = roomRefusal(state, userId, clientId);
+    if (refusal.isPresent()) {
+      return refusal;
+    }
+    return state.room().sentBefore(userId, clientId).map(entry -> new Posted(entry, true));
   }
 
   private Optional<Notification> roomRefusal(InRoom state, String userId, String clientId) {
@@ -143,11 +145,11 @@ final class RoomHandlers extends SessionPart {
 
   ReplyEffect<Event, State> relaySignal(InRoom state, RelaySignal command) {
     if (!state.isParticipant(command.userId())) {
-      return refuse(command.replyTo(), new Refused("not-allowed", "only the session's participants may signal"));
+      return answerAtOnce(command.replyTo(), new Refused("not-allowed", "only the session's participants may signal"));
     }
     List<Subscriber> peers = subscribers.values().stream().filter(s -> !s.userId().equals(command.userId())).toList();
     if (peers.isEmpty()) {
-      return refuse(command.replyTo(), new Refused("peer-absent", "the other participant is not in the room"));
+      return answerAtOnce(command.replyTo(), new Refused("peer-absent", "the other participant is not in the room"));
     }
     SignalRelayed signal = new SignalRelayed(command.userId(), command.kind(), command.payloadJson());
     peers.forEach(peer -> peer.ref().tell(signal));
@@ -164,7 +166,7 @@ final class RoomHandlers extends SessionPart {
     Room room = SessionEntity.roomOf(state);
     long upTo = room == null ? 0 : room.seq();
     if (command.afterSeq() < 0 || command.afterSeq() > upTo) {
-      return refuse(command.replyTo(), new Refused("bad-seq", "afterSeq: must be between 0 and the last seq, " + upTo));
+      return answerAtOnce(command.replyTo(), new Refused("bad-seq", "afterSeq: must be between 0 and the last seq, " + upTo));
     }
     if (room == null) {
       command.replyTo().tell(new ReplayPage(0, List.of(), true));
@@ -233,10 +235,11 @@ final class RoomHandlers extends SessionPart {
 
   ReplyEffect<Event, State> roomClosed(State state, ActorRef<Notification> replyTo) {
     String why = state instanceof Ended ? "the session has ended" : "the room opens when a tutor is matched";
-    return refuse(replyTo, new Refused("room-closed", why));
+    return answerAtOnce(replyTo, new Refused("room-closed", why));
   }
 
-  private ReplyEffect<Event, State> refuse(ActorRef<Notification> replyTo, Notification refusal) {
+  /** Answers at once (a refusal, or a resend's first entry) and writes nothing. */
+  private ReplyEffect<Event, State> answerAtOnce(ActorRef<Notification> replyTo, Notification refusal) {
     replyTo.tell(refusal);
     return Effect().noReply();
   }
