@@ -15,6 +15,9 @@ import io.tutormesh.engine.money.DisputePolicy;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.NoShowPolicy;
 import io.tutormesh.engine.money.Pricing;
+import io.tutormesh.engine.review.Review;
+import io.tutormesh.engine.review.ReviewLog;
+import io.tutormesh.engine.review.ReviewSettings;
 import io.tutormesh.engine.room.Board;
 import io.tutormesh.engine.room.BoardOp;
 import io.tutormesh.engine.room.Room;
@@ -87,7 +90,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * <p>This file holds the session's protocol (commands, replies, notifications), its events and
  * states, the command and event dispatch tables and the wiring. The handlers live in parts of the
  * same package, one per concern: {@link InstantDispatch}, {@link BookingSaga},
- * {@link SessionSettlement} and {@link RoomHandlers}.
+ * {@link SessionSettlement}, {@link RoomHandlers} and {@link SessionReviews}.
+ *
+ * <p>Reviews: once COMPLETED, each participant may review the other once ({@link SubmitReview});
+ * the session is the single writer of who reviewed it ({@link ReviewLog} in its {@link Ended}
+ * state) and delivers each review to the reviewed user's entity until acknowledged (see
+ * {@link SessionReviews}).
  */
 public final class SessionEntity
     extends EventSourcedBehaviorWithEnforcedReplies<SessionEntity.Command, SessionEntity.Event, SessionEntity.State> {
@@ -333,6 +341,22 @@ public final class SessionEntity
   /** The student's answer to {@link StudentEntity.RefundSession}: {@code refundedCents} given back (now or before). */
   public record StudentRefunded(String sessionId, long refundedCents) implements Command {}
 
+  /**
+   * A participant reviews the other one after the session was COMPLETED: {@code rating} 1 to 5 and
+   * a comment of at most {@code tutormesh.reviews.max-comment-chars}. Once per side (again: CONFLICT,
+   * "duplicate review"); before completion: CONFLICT; by anyone else: FORBIDDEN. Answers the receipt.
+   */
+  public record SubmitReview(String userId, Integer rating, String comment, ActorRef<StatusReply<ReviewReceipt>> replyTo)
+      implements Command {}
+
+  /** An admin hides a review of this session: no longer listed nor counted. Idempotent (hidden again: the same receipt). */
+  public record HideReview(String reviewId, String adminId, ActorRef<StatusReply<ReviewReceipt>> replyTo) implements Command {}
+
+  /** The reviewed user's entity applied the version of {@code reviewId} that was {@code hidden} or not (now or before). */
+  public record ReviewAcknowledged(String sessionId, String reviewId, boolean hidden) implements Command {}
+
+  public record ReviewReceipt(String sessionId, String reviewId, boolean hidden) implements CborSerializable {}
+
   record StartChecked(StartInstant start, Optional<Rejection> refusal, List<TutorCard> candidates)
       implements Command {}
 
@@ -348,6 +372,9 @@ public final class SessionEntity
   record JoinConnected() implements Command {}
 
   enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH, ROOM_ABANDONED, NO_SHOW, SETTLE, BOOKING }
+
+  /** Time to send the reviews not acknowledged yet again. */
+  enum ReviewTick implements Command { INSTANCE }
 
   /** A booking not confirmed yet does not exist for the API (its student gets the outcome as the answer to the booking). */
   private static final Rejection BEING_BOOKED = Rejection.notFound("the session is being booked; retry in a moment");
@@ -451,6 +478,15 @@ public final class SessionEntity
    * reversed, the student refunded) was acknowledged.
    */
   public record ResolutionSettled(String sessionId, Status status, Instant at) implements Event {}
+
+  /** A participant reviewed the other one (the review carries its id: {@code <sessionId>.s} or {@code .t}). */
+  public record ReviewSubmitted(String sessionId, Review review, Instant at) implements Event {}
+
+  /** An admin hid a review of this session. */
+  public record ReviewHidden(String sessionId, String reviewId, String byUserId, Instant at) implements Event {}
+
+  /** The reviewed user's entity acknowledged the review in its version {@code hidden} or not. */
+  public record ReviewDelivered(String sessionId, String reviewId, boolean hidden, Instant at) implements Event {}
 
   /** Who ends or cancels a session that ends by itself. */
   public static final String SYSTEM = "system";
@@ -666,14 +702,33 @@ public final class SessionEntity
 
   /**
    * CANCELLED, NO_TUTOR or COMPLETED: nothing more happens; the room stays readable. Until {@code
-   * settled}, the money it holds is being settled (see {@link #needsSettlement}).
+   * settled}, the money it holds is being settled (see {@link #needsSettlement}). {@code reviews}:
+   * who reviewed a completed session, what an admin hid, and what is still to be delivered (none
+   * in snapshots written before reviews existed).
    */
   public record Ended(
-      Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room, Escrow escrow, boolean settled)
+      Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room, Escrow escrow, boolean settled,
+      ReviewLog reviews)
       implements State {
 
     public Ended {
       escrow = escrow == null ? Escrow.NONE : escrow;
+      reviews = reviews == null ? ReviewLog.NONE : reviews;
+    }
+
+    /** Just ended: nobody reviewed it yet. */
+    public Ended(
+        Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room, Escrow escrow, boolean settled) {
+      this(info, status, tutorId, rateCents, timeline, room, escrow, settled, ReviewLog.NONE);
+    }
+
+    /** It was COMPLETED (a dispute, refund or release afterwards does not change that): it may be reviewed. */
+    public boolean wasCompleted() {
+      return tutorId != null && firstAt(timeline, Status.COMPLETED) != null;
+    }
+
+    Ended withReviews(ReviewLog changed) {
+      return new Ended(info, status, tutorId, rateCents, timeline, room, escrow, settled, changed);
     }
 
     /** Money is held for it and its settlement was not acknowledged yet. */
@@ -682,7 +737,7 @@ public final class SessionEntity
     }
 
     Ended settledBy(EscrowSettled e) {
-      return new Ended(info, status, tutorId, rateCents, timeline, room, capturedAs(escrow, e.capturedCents()), true);
+      return new Ended(info, status, tutorId, rateCents, timeline, room, capturedAs(escrow, e.capturedCents()), true, reviews);
     }
 
     /**
@@ -699,19 +754,19 @@ public final class SessionEntity
     /** Disputed: the escrow shows DISPUTED, and the freeze of the tutor's credit is to be driven. */
     Ended disputed(SessionDisputed e) {
       Escrow frozen = new Escrow(EscrowStatus.DISPUTED, escrow.heldCents(), escrow.releasedCents(), escrow.refundedCents());
-      return new Ended(info, Status.DISPUTED, tutorId, rateCents, append(timeline, e.at(), Status.DISPUTED), room, frozen, false);
+      return new Ended(info, Status.DISPUTED, tutorId, rateCents, append(timeline, e.at(), Status.DISPUTED), room, frozen, false, reviews);
     }
 
     /** Refunded in full: everything held went back; the reversal and the refund are to be driven. */
     Ended refunded(SessionRefunded e) {
       Escrow back = new Escrow(EscrowStatus.REFUNDED, escrow.heldCents(), 0, escrow.heldCents());
-      return new Ended(info, Status.REFUNDED, tutorId, rateCents, append(timeline, e.at(), Status.REFUNDED), room, back, false);
+      return new Ended(info, Status.REFUNDED, tutorId, rateCents, append(timeline, e.at(), Status.REFUNDED), room, back, false, reviews);
     }
 
     /** Released: COMPLETED again (the timeline shows the dispute), the escrow RELEASED as it was settled. */
     Ended releasedBy(DisputeReleased e) {
       Escrow settledAs = new Escrow(EscrowStatus.RELEASED, escrow.heldCents(), escrow.releasedCents(), escrow.refundedCents());
-      return new Ended(info, Status.COMPLETED, tutorId, rateCents, append(timeline, e.at(), Status.COMPLETED), room, settledAs, false);
+      return new Ended(info, Status.COMPLETED, tutorId, rateCents, append(timeline, e.at(), Status.COMPLETED), room, settledAs, false, reviews);
     }
 
     /** A COMPLETED session that was disputed and then released by an admin. */
@@ -720,7 +775,7 @@ public final class SessionEntity
     }
 
     Ended resolved(ResolutionSettled e) {
-      return new Ended(info, status, tutorId, rateCents, timeline, room, escrow, true);
+      return new Ended(info, status, tutorId, rateCents, timeline, room, escrow, true, reviews);
     }
 
     /** A dispute or a refund is being (or was) settled, rather than the session's end. */
@@ -841,6 +896,7 @@ public final class SessionEntity
   final BookingSaga booking;
   final SessionSettlement settlement;
   final RoomHandlers rooms;
+  final SessionReviews reviews;
 
   private SessionEntity(
       String sessionId,
@@ -872,6 +928,7 @@ public final class SessionEntity
     this.booking = new BookingSaga(this);
     this.settlement = new SessionSettlement(this);
     this.rooms = new RoomHandlers(this);
+    this.reviews = new SessionReviews(this, ReviewSettings.fromConfig(context.getSystem().settings().config()));
   }
 
   @Override
@@ -913,7 +970,8 @@ public final class SessionEntity
         .onCommand(GetTranscript.class, (state, command) -> reject(command.replyTo(), BEING_BOOKED))
         .onCommand(Cancel.class, (state, command) -> reject(command.replyTo(), BEING_BOOKED))
         .onCommand(End.class, (state, command) -> reject(command.replyTo(), BEING_BOOKED))
-        .onCommand(Subscribe.class, (state, command) -> Effect().noReply());
+        .onCommand(Subscribe.class, (state, command) -> Effect().noReply())
+        .onCommand(SubmitReview.class, (state, command) -> reject(command.replyTo(), BEING_BOOKED));
     builder.forStateType(Matched.class)
         .onCommand(Cancel.class, settlement::cancelMatched)
         .onCommand(AbandonRequest.class, settlement::abandonMatched)
@@ -945,7 +1003,11 @@ public final class SessionEntity
         .onCommand(CreditUnfrozen.class, settlement::creditUnfrozen)
         .onCommand(CreditReversed.class, settlement::creditReversed)
         .onCommand(StudentRefunded.class, settlement::studentRefunded)
-        .onCommand(Tick.class, settlement::settleTick);
+        .onCommand(Tick.class, settlement::settleTick)
+        .onCommand(SubmitReview.class, reviews::submit)
+        .onCommand(HideReview.class, reviews::hide)
+        .onCommand(ReviewAcknowledged.class, reviews::acknowledged)
+        .onCommand(ReviewTick.class, reviews::tick);
     builder.forAnyState()
         .onCommand(GetSession.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
         .onCommand(GetTranscript.class, rooms::transcript)
@@ -962,6 +1024,8 @@ public final class SessionEntity
         .onCommand(Dispute.class, (state, command) -> settlement.notEnded(state, command.byUserId(), command.byAdmin(), command.replyTo()))
         .onCommand(Refund.class, (state, command) -> settlement.notEnded(state, command.adminId(), true, command.replyTo()))
         .onCommand(ReleaseDispute.class, (state, command) -> settlement.notEnded(state, command.adminId(), true, command.replyTo()))
+        .onCommand(SubmitReview.class, reviews::notCompleted)
+        .onCommand(HideReview.class, reviews::unknown)
         .onAnyCommand(command -> Effect().noReply());
     return builder.build();
   }
@@ -970,10 +1034,11 @@ public final class SessionEntity
 
   /**
    * An ended session needs no process: it leaves the remembered entities (its events stay).
-   * Later commands start it again from the journal.
+   * Later commands start it again from the journal. Not while a review is being delivered: it
+   * stays up (and remembered) until every review is acknowledged ({@link SessionReviews}).
    */
   void passivateLater() {
-    if (shard != null) {
+    if (shard != null && !reviews.delivering()) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     }
   }
@@ -1051,6 +1116,7 @@ public final class SessionEntity
   /** A restarted session resumes its dispatch, booking, room timers or settlement where it was. */
   private void recovered(State state) {
     if (state instanceof Ended ended) {
+      reviews.deliverPending(ended);
       settlement.settleOrPassivate(ended);
     }
     if (state instanceof InRoom) {
@@ -1151,7 +1217,10 @@ public final class SessionEntity
         .onEvent(SessionDisputed.class, Ended::disputed)
         .onEvent(SessionRefunded.class, Ended::refunded)
         .onEvent(DisputeReleased.class, Ended::releasedBy)
-        .onEvent(ResolutionSettled.class, Ended::resolved);
+        .onEvent(ResolutionSettled.class, Ended::resolved)
+        .onEvent(ReviewSubmitted.class, (state, e) -> state.withReviews(state.reviews().written(e.review())))
+        .onEvent(ReviewHidden.class, (state, e) -> state.withReviews(state.reviews().hidden(e.reviewId())))
+        .onEvent(ReviewDelivered.class, (state, e) -> state.withReviews(state.reviews().delivered(e.reviewId(), e.hidden())));
     builder.forStateType(InRoom.class)
         .onEvent(ChatPosted.class, (state, e) -> state.posted(entryOf(e), roomSettings.boardReplayLimit()))
         .onEvent(BoardOpPosted.class, (state, e) -> state.posted(entryOf(e), roomSettings.boardReplayLimit()))

@@ -16,6 +16,11 @@ import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.Subscription;
 import io.tutormesh.engine.money.Wallet;
 import io.tutormesh.engine.session.PaymentGuard;
+import io.tutormesh.engine.review.RatingAggregate;
+import io.tutormesh.engine.review.ReceivedReviews;
+import io.tutormesh.engine.review.Review;
+import io.tutormesh.engine.review.ReviewList;
+import io.tutormesh.engine.review.ReviewSettings;
 import io.tutormesh.engine.session.SessionEntity;
 import java.time.Duration;
 import java.time.Clock;
@@ -85,8 +90,23 @@ public final class StudentEntity
     }
   }
 
-  public record StudentSummary(String studentId, StudentProfile profile, Instant createdAt, Instant updatedAt)
-      implements CborSerializable {}
+  /**
+   * @param rating the rating tutors gave the student (visible reviews)
+   * @param reviews the last visible reviews about the student, newest first
+   */
+  public record StudentSummary(
+      String studentId, StudentProfile profile, Instant createdAt, Instant updatedAt, RatingAggregate rating, List<Review> reviews)
+      implements CborSerializable {
+
+    public StudentSummary {
+      rating = rating == null ? RatingAggregate.NONE : rating;
+      reviews = reviews == null ? List.of() : List.copyOf(reviews);
+    }
+
+    public StudentSummary(String studentId, StudentProfile profile, Instant createdAt, Instant updatedAt) {
+      this(studentId, profile, createdAt, updatedAt, RatingAggregate.NONE, List.of());
+    }
+  }
 
   /** What a top-up came to; the same for every retry with its key. */
   public record TopUpResult(Wallet.TopUp topUp, long balanceCents) implements CborSerializable {}
@@ -116,6 +136,16 @@ public final class StudentEntity
       implements Command {}
 
   public record GetStudent(ActorRef<StatusReply<StudentSummary>> replyTo) implements Command {}
+
+  /**
+   * From a session: a review about this student (by its tutor), or its hidden version. Applied
+   * once by review id and version ({@link ReceivedReviews}); answered every time with {@link
+   * SessionEntity.ReviewAcknowledged}, sent to the session through sharding.
+   */
+  public record ReceiveReview(Review review) implements Command {}
+
+  /** The last visible reviews about the student and its rating. */
+  public record GetReviews(ActorRef<StatusReply<ReviewList>> replyTo) implements Command {}
 
   /**
    * Opens an instant request (at most one at a time) and starts its session, which answers
@@ -236,6 +266,9 @@ public final class StudentEntity
 
   public record StudentProfileUpdated(String studentId, StudentProfile profile, Instant at) implements Event {}
 
+  /** A review about the student (or its hidden version) was applied to its rating and recent reviews. */
+  public record ReviewReceived(String studentId, Review review, Instant at) implements Event {}
+
   /**
    * An instant request was opened and {@code holdCents} of the balance held for it (null: events
    * written before holds existed, or a student without payments). The hold rides on this event:
@@ -349,20 +382,27 @@ public final class StudentEntity
       InstantRequest openInstantRequest,
       String lastInstantSessionId,
       Wallet wallet,
-      Subscription subscription)
+      Subscription subscription,
+      ReceivedReviews reviews)
       implements State {
 
     public Registered(StudentProfile profile, Instant createdAt, Instant updatedAt) {
-      this(profile, createdAt, updatedAt, null, null, null, null, Wallet.EMPTY, null);
+      this(profile, createdAt, updatedAt, null, null, null, null, Wallet.EMPTY, null, ReceivedReviews.NONE);
     }
 
     public Registered {
       wallet = wallet == null ? Wallet.EMPTY : wallet;
+      reviews = reviews == null ? ReceivedReviews.NONE : reviews;
+    }
+
+    Registered reviewed(ReviewReceived event, ReviewSettings settings) {
+      ReceivedReviews changed = reviews.apply(event.review(), settings.recentLimit(), settings.dedupeWindow());
+      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, subscription, changed);
     }
 
     Registered updated(StudentProfileUpdated event) {
       return new Registered(
-          event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, subscription);
+          event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, subscription, reviews);
     }
 
     /**
@@ -378,7 +418,7 @@ public final class StudentEntity
       if (event.holdCents() != null) {
         changed = changed.held(event.sessionId(), event.holdCents(), event.at());
       }
-      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at(), event.request(), event.sessionId(), changed, subscription);
+      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at(), event.request(), event.sessionId(), changed, subscription, reviews);
     }
 
     Registered closed(InstantRequestClosed event) {
@@ -390,7 +430,7 @@ public final class StudentEntity
       }
       boolean wasOpen = event.sessionId().equals(openInstantSessionId);
       return new Registered(profile, createdAt, updatedAt, wasOpen ? null : openInstantSessionId, wasOpen ? null : openInstantAt,
-          wasOpen ? null : openInstantRequest, lastInstantSessionId, changed, subscription);
+          wasOpen ? null : openInstantRequest, lastInstantSessionId, changed, subscription, reviews);
     }
 
     Registered charged(SessionCharged event) {
@@ -398,15 +438,15 @@ public final class StudentEntity
     }
 
     Registered withWallet(Wallet changed) {
-      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, changed, subscription);
+      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, changed, subscription, reviews);
     }
 
     Registered withSubscription(Subscription changed) {
-      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, changed);
+      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, changed, reviews);
     }
 
     StudentSummary summary(String studentId) {
-      return new StudentSummary(studentId, profile, createdAt, updatedAt);
+      return new StudentSummary(studentId, profile, createdAt, updatedAt, reviews.rating(), reviews.recent().visible());
     }
   }
 
@@ -465,6 +505,7 @@ public final class StudentEntity
   private final Clock clock;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
+  private final ReviewSettings reviewSettings;
   /** Who waits for a top-up still being paid: answered when its outcome is written. */
   private final java.util.Map<String, List<ActorRef<StatusReply<TopUpResult>>>> waitingForTopUp = new java.util.HashMap<>();
   /** Who waits for the first charge of a subscription: answered when its outcome is written. */
@@ -493,6 +534,7 @@ public final class StudentEntity
     this.clock = clock;
     this.context = context;
     this.timers = timers;
+    this.reviewSettings = ReviewSettings.fromConfig(context.getSystem().settings().config());
   }
 
   @Override
@@ -518,10 +560,14 @@ public final class StudentEntity
         .onCommand(GetWallet.class, (state, command) -> reject(command.replyTo(), noStudent()))
         .onCommand(Subscribe.class, (state, command) -> reject(command.replyTo(), noStudent()))
         .onCommand(CancelSubscription.class, (state, command) -> reject(command.replyTo(), noStudent()))
-        .onCommand(GetSubscription.class, (state, command) -> reject(command.replyTo(), noStudent()));
+        .onCommand(GetSubscription.class, (state, command) -> reject(command.replyTo(), noStudent()))
+        .onCommand(ReceiveReview.class, (state, command) -> acknowledgeReview(command.review()))
+        .onCommand(GetReviews.class, (state, command) -> reject(command.replyTo(), noStudent()));
     builder.forStateType(Registered.class)
         .onCommand(UpdateProfile.class, this::update)
         .onCommand(GetStudent.class, this::get)
+        .onCommand(ReceiveReview.class, this::receiveReview)
+        .onCommand(GetReviews.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(ReviewList.of(studentId, state.reviews()))))
         .onCommand(RequestInstantTutor.class, this::requestInstant)
         .onCommand(CloseInstantRequest.class, this::closeInstant)
         .onCommand(ReleaseHold.class, this::releaseHold)
@@ -567,6 +613,25 @@ public final class StudentEntity
     return Effect()
         .persist(new StudentProfileUpdated(studentId, profile, clock.instant()))
         .thenReply(command.replyTo(), this::summaryOf);
+  }
+
+  // --- reviews about the student ---
+
+  /** Applies a review (or its hidden version) once, then acknowledges it; a repeat, or one not about this student, is only acknowledged. */
+  private ReplyEffect<Event, State> receiveReview(Registered state, ReceiveReview command) {
+    Review review = command.review();
+    if (!studentId.equals(review.toUserId()) || state.reviews().alreadyApplied(review)) {
+      return acknowledgeReview(review);
+    }
+    return Effect()
+        .persist(new ReviewReceived(studentId, review, clock.instant()))
+        .thenRun(s -> acknowledgeReview(review))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> acknowledgeReview(Review review) {
+    links.session(review.sessionId(), new SessionEntity.ReviewAcknowledged(review.sessionId(), review.reviewId(), review.hidden()));
+    return Effect().noReply();
   }
 
   // --- instant requests: at most one open at a time ---
@@ -1105,6 +1170,7 @@ public final class StudentEntity
     builder.forStateType(Unregistered.class).onEvent(StudentRegistered.class, Unregistered::registered);
     builder.forStateType(Registered.class)
         .onEvent(StudentProfileUpdated.class, Registered::updated)
+        .onEvent(ReviewReceived.class, (state, e) -> state.reviewed(e, reviewSettings))
         .onEvent(InstantRequestOpened.class, Registered::opened)
         .onEvent(InstantRequestClosed.class, Registered::closed)
         .onEvent(SessionCharged.class, Registered::charged)

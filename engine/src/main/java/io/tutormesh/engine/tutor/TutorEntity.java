@@ -15,6 +15,10 @@ import io.tutormesh.engine.money.PaymentProvider;
 import io.tutormesh.engine.money.PlanTimes;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.Subscription;
+import io.tutormesh.engine.review.ReceivedReviews;
+import io.tutormesh.engine.review.Review;
+import io.tutormesh.engine.review.ReviewList;
+import io.tutormesh.engine.review.ReviewSettings;
 import io.tutormesh.engine.schedule.Schedule;
 import io.tutormesh.engine.schedule.ScheduleDraft;
 import io.tutormesh.engine.schedule.ScheduleRules;
@@ -119,13 +123,24 @@ public final class TutorEntity
   /** ONLINE = available for offers; BUSY = in a session; AWAY = connected but not taking offers. */
   public enum Presence { ONLINE, AWAY, BUSY, OFFLINE }
 
+  /** @param reviews the last visible reviews about the tutor, newest first */
   public record TutorSummary(
       String tutorId,
       TutorProfile profile,
       Rating rating,
       Presence presence,
       Instant createdAt,
-      Instant updatedAt) implements CborSerializable {}
+      Instant updatedAt,
+      List<Review> reviews) implements CborSerializable {
+
+    public TutorSummary {
+      reviews = reviews == null ? List.of() : List.copyOf(reviews);
+    }
+
+    public TutorSummary(String tutorId, TutorProfile profile, Rating rating, Presence presence, Instant createdAt, Instant updatedAt) {
+      this(tutorId, profile, rating, presence, createdAt, updatedAt, List.of());
+    }
+  }
 
   /** The answer to a presence command: where the tutor stands now. */
   public record PresenceState(Presence presence, boolean suspended, String activeSessionId) implements CborSerializable {}
@@ -249,6 +264,16 @@ public final class TutorEntity
    * the KPIs).
    */
   public record NoShowStrike(String sessionId) implements Command {}
+
+  /**
+   * From a session: a review about this tutor (by its student), or its hidden version. Applied
+   * once by review id and version ({@link ReceivedReviews}); answered every time with {@link
+   * SessionEntity.ReviewAcknowledged}, sent to the session through sharding.
+   */
+  public record ReceiveReview(Review review) implements Command {}
+
+  /** The last visible reviews about the tutor and its rating. */
+  public record GetReviews(ActorRef<StatusReply<ReviewList>> replyTo) implements Command {}
 
   public record Suspend(String reason, ActorRef<StatusReply<TutorSummary>> replyTo) implements Command {}
 
@@ -394,6 +419,9 @@ public final class TutorEntity
   /** A booked lesson left the calendar (cancelled, failed or ended). */
   public record SlotReleased(String tutorId, String sessionId, Instant at) implements Event {}
 
+  /** A review about the tutor (or its hidden version) was applied to its rating and recent reviews. */
+  public record ReviewReceived(String tutorId, Review review, Instant at) implements Event {}
+
   public record TutorSuspended(String tutorId, String reason, Instant at) implements Event {}
 
   public record TutorReinstated(String tutorId, Instant at) implements Event {}
@@ -471,15 +499,24 @@ public final class TutorEntity
       Schedule schedule,
       Instant scheduleUpdatedAt,
       Subscription subscription,
-      List<BookingRules.BookedSlot> calendar) implements State {
+      List<BookingRules.BookedSlot> calendar,
+      ReceivedReviews reviews) implements State {
 
     public Registered(TutorProfile profile, Rating rating, Instant createdAt, Instant updatedAt) {
-      this(profile, rating, createdAt, updatedAt, null, null, Earnings.NONE, null, null, null, List.of());
+      this(profile, rating, createdAt, updatedAt, null, null, Earnings.NONE, null, null, null, List.of(), ReceivedReviews.NONE);
     }
 
     public Registered {
       earnings = earnings == null ? Earnings.NONE : earnings;
       calendar = calendar == null ? List.of() : List.copyOf(calendar);
+      reviews = reviews == null ? ReceivedReviews.NONE : reviews;
+    }
+
+    /** A review applied: the rating (which the card, and so ranking and availability, carry) follows the aggregate. */
+    Registered reviewed(ReviewReceived event, ReviewSettings settings) {
+      ReceivedReviews changed = reviews.apply(event.review(), settings.recentLimit(), settings.dedupeWindow());
+      Rating now = new Rating(changed.rating().average(), changed.rating().count());
+      return new Registered(profile, now, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, calendar, changed);
     }
 
     /** A lesson booked: added to the calendar, which drops the lessons that ended before it. */
@@ -494,7 +531,7 @@ public final class TutorEntity
     }
 
     Registered withCalendar(List<BookingRules.BookedSlot> changed) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, changed);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, changed, reviews);
     }
 
     Optional<BookingRules.BookedSlot> booked(String sessionId) {
@@ -502,7 +539,7 @@ public final class TutorEntity
     }
 
     Registered credited(EarningsCredited event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings.credited(event.credit()), schedule, scheduleUpdatedAt, subscription, calendar);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings.credited(event.credit()), schedule, scheduleUpdatedAt, subscription, calendar, reviews);
     }
 
     public boolean suspended() {
@@ -510,7 +547,7 @@ public final class TutorEntity
     }
 
     Registered withSubscription(Subscription changed) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, changed, calendar);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, changed, calendar, reviews);
     }
 
     /** The tutor plan whose benefit applies now (paid up), or null. */
@@ -519,31 +556,31 @@ public final class TutorEntity
     }
 
     Registered withEarnings(Earnings changed) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, changed, schedule, scheduleUpdatedAt, subscription, calendar);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, changed, schedule, scheduleUpdatedAt, subscription, calendar, reviews);
     }
 
     Registered updated(TutorProfileUpdated event) {
-      return new Registered(event.profile(), rating, createdAt, event.at(), suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, calendar);
+      return new Registered(event.profile(), rating, createdAt, event.at(), suspendedReason, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, calendar, reviews);
     }
 
     Registered reserved(TutorReserved event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, event.sessionId(), earnings, schedule, scheduleUpdatedAt, subscription, calendar);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, event.sessionId(), earnings, schedule, scheduleUpdatedAt, subscription, calendar, reviews);
     }
 
     Registered released(TutorReleased event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, null, earnings, schedule, scheduleUpdatedAt, subscription, calendar);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, null, earnings, schedule, scheduleUpdatedAt, subscription, calendar, reviews);
     }
 
     Registered withSuspension(TutorSuspended event) {
-      return new Registered(profile, rating, createdAt, updatedAt, event.reason(), activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, calendar);
+      return new Registered(profile, rating, createdAt, updatedAt, event.reason(), activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, calendar, reviews);
     }
 
     Registered reinstated(TutorReinstated event) {
-      return new Registered(profile, rating, createdAt, updatedAt, null, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, calendar);
+      return new Registered(profile, rating, createdAt, updatedAt, null, activeSessionId, earnings, schedule, scheduleUpdatedAt, subscription, calendar, reviews);
     }
 
     Registered withSchedule(ScheduleSet event) {
-      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, event.schedule(), event.at(), subscription, calendar);
+      return new Registered(profile, rating, createdAt, updatedAt, suspendedReason, activeSessionId, earnings, event.schedule(), event.at(), subscription, calendar, reviews);
     }
 
     TutorSchedule scheduleOf(String tutorId) {
@@ -551,7 +588,7 @@ public final class TutorEntity
     }
 
     TutorSummary summary(String tutorId, Presence presence) {
-      return new TutorSummary(tutorId, profile, rating, presence, createdAt, updatedAt);
+      return new TutorSummary(tutorId, profile, rating, presence, createdAt, updatedAt, reviews.recent().visible());
     }
 
     TutorCard card(String tutorId) {
@@ -642,6 +679,7 @@ public final class TutorEntity
   private final ScheduleRules scheduleRules;
   private final PlanTimes planTimes;
   private final TimerScheduler<Command> timers;
+  private final ReviewSettings reviewSettings;
   private Payouts payouts;
   /** Who waits for a payout still being paid: answered when its outcome is written. */
   private final Map<String, List<ActorRef<StatusReply<PayoutResult>>>> waitingForPayout = new HashMap<>();
@@ -679,6 +717,7 @@ public final class TutorEntity
     this.scheduleRules = new ScheduleRules(scheduling);
     this.planTimes = settings.planTimes();
     this.timers = timers;
+    this.reviewSettings = ReviewSettings.fromConfig(context.getSystem().settings().config());
   }
 
   @Override
@@ -711,10 +750,14 @@ public final class TutorEntity
         .onCommand(FreezeCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditFrozen(command.sessionId())))
         .onCommand(ReverseCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditReversed(command.sessionId())))
         .onCommand(UnfreezeCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditUnfrozen(command.sessionId())))
+        .onCommand(ReceiveReview.class, (state, command) -> acknowledgeReview(command.review()))
+        .onCommand(GetReviews.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onAnyCommand(command -> Effect().noReply());
     builder.forStateType(Registered.class)
         .onCommand(UpdateProfile.class, this::update)
         .onCommand(GetTutor.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(state.summary(tutorId, presence(state)))))
+        .onCommand(ReceiveReview.class, this::receiveReview)
+        .onCommand(GetReviews.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(ReviewList.of(tutorId, state.reviews()))))
         .onCommand(Connect.class, this::connect)
         .onCommand(Heartbeat.class, this::heartbeat)
         .onCommand(SetAvailability.class, this::setAvailability)
@@ -1085,6 +1128,33 @@ public final class TutorEntity
     return Effect().persist(new TutorReinstated(tutorId, clock.instant())).thenReply(command.replyTo(), this::summaryOf);
   }
 
+  // --- reviews about the tutor ---
+
+  /**
+   * Applies a review (or its hidden version) once, then acknowledges it (also a repeat, or one not
+   * about this tutor, which is acknowledged and dropped). The rating changed: the card goes to the
+   * pools again (ranking) and, as it differs, to the availability topics.
+   */
+  private ReplyEffect<Event, State> receiveReview(Registered state, ReceiveReview command) {
+    Review review = command.review();
+    if (!tutorId.equals(review.toUserId()) || state.reviews().alreadyApplied(review)) {
+      return acknowledgeReview(review);
+    }
+    return Effect()
+        .persist(new ReviewReceived(tutorId, review, clock.instant()))
+        .thenRun(s -> {
+          links.session(review.sessionId(), new SessionEntity.ReviewAcknowledged(review.sessionId(), review.reviewId(), review.hidden()));
+          announce(s);
+        })
+        .thenNoReply();
+  }
+
+  /** No tutor (it cannot have had a session) or nothing to apply: acknowledged, nothing written. */
+  private ReplyEffect<Event, State> acknowledgeReview(Review review) {
+    links.session(review.sessionId(), new SessionEntity.ReviewAcknowledged(review.sessionId(), review.reviewId(), review.hidden()));
+    return Effect().noReply();
+  }
+
   // --- announcing availability to the pools and the partners ---
 
   private Presence presence(Registered state) {
@@ -1165,6 +1235,7 @@ public final class TutorEntity
         .onEvent(TutorSuspended.class, Registered::withSuspension)
         .onEvent(TutorReinstated.class, Registered::reinstated)
         .onEvent(ScheduleSet.class, Registered::withSchedule)
+        .onEvent(ReviewReceived.class, (state, e) -> state.reviewed(e, reviewSettings))
         .onEvent(EarningsCredited.class, Registered::credited)
         .onEvent(EarningsFrozen.class, (state, e) -> state.withEarnings(state.earnings().frozen(e.sessionId())))
         .onEvent(EarningsReversed.class, (state, e) -> state.withEarnings(state.earnings().reversed(e.sessionId())))

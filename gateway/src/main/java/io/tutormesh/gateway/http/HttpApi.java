@@ -8,6 +8,7 @@ import io.tutormesh.gateway.calendar.CalendarRoutes;
 import io.tutormesh.gateway.catalog.CatalogRoutes;
 import io.tutormesh.gateway.money.MoneyRoutes;
 import io.tutormesh.gateway.money.SubscriptionRoutes;
+import io.tutormesh.gateway.review.ReviewRoutes;
 import io.tutormesh.gateway.schedule.ScheduleRoutes;
 import io.tutormesh.gateway.session.DocumentRoutes;
 import io.tutormesh.gateway.session.RoomRoutes;
@@ -51,6 +52,7 @@ public final class HttpApi extends AllDirectives {
     v1.add(new RoomRoutes(context).route());
     v1.add(new DocumentRoutes(context).route());
     v1.add(new AvailabilityRoutes(context, catalog).route());
+    v1.add(new ReviewRoutes(context).route());
     v1.add(new AdminRoutes(context, ledger).route());
     v1.add(new KpiRoutes(context).route());
     Route ops = new OpsRoutes(context, readiness).route();

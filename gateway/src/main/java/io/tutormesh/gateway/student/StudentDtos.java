@@ -1,6 +1,8 @@
 package io.tutormesh.gateway.student;
 
 import io.tutormesh.engine.student.StudentEntity;
+import io.tutormesh.gateway.review.ReviewDtos;
+import io.tutormesh.gateway.tutor.TutorDtos;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,7 +17,10 @@ public final class StudentDtos {
     }
   }
 
-  /** `GET /v1/students/{id}` and the answer to a PUT. */
+  /**
+   * `GET /v1/students/{id}` and the answer to a PUT; {@code rating} and {@code reviews} (the last
+   * visible ones, newest first) are what the student's tutors said.
+   */
   public record Student(
       String studentId,
       String displayName,
@@ -23,12 +28,15 @@ public final class StudentDtos {
       List<String> languages,
       String timezone,
       Instant createdAt,
-      Instant updatedAt) {
+      Instant updatedAt,
+      TutorDtos.Rating rating,
+      List<ReviewDtos.Review> reviews) {
 
     static Student of(StudentEntity.StudentSummary s) {
       StudentEntity.StudentProfile p = s.profile();
       return new Student(
-          s.studentId(), p.displayName(), p.level(), p.languages(), p.timezone(), s.createdAt(), s.updatedAt());
+          s.studentId(), p.displayName(), p.level(), p.languages(), p.timezone(), s.createdAt(), s.updatedAt(),
+          ReviewDtos.rating(s.rating()), ReviewDtos.Review.of(s.reviews()));
     }
   }
 }

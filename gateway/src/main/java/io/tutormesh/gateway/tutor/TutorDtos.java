@@ -3,6 +3,7 @@ package io.tutormesh.gateway.tutor;
 import io.tutormesh.engine.tutor.TutorEntity;
 import io.tutormesh.gateway.http.Problem;
 import io.tutormesh.gateway.http.ProblemException;
+import io.tutormesh.gateway.review.ReviewDtos;
 import java.time.Instant;
 import java.util.List;
 
@@ -38,7 +39,7 @@ public final class TutorDtos {
 
   public record Rating(Double average, int count) {}
 
-  /** `GET /v1/tutors/{id}` and the answer to a PUT. */
+  /** `GET /v1/tutors/{id}` and the answer to a PUT; {@code reviews}: the last visible reviews about the tutor, newest first. */
   public record Tutor(
       String tutorId,
       String displayName,
@@ -51,7 +52,8 @@ public final class TutorDtos {
       Rating rating,
       String presence,
       Instant createdAt,
-      Instant updatedAt) {
+      Instant updatedAt,
+      List<ReviewDtos.Review> reviews) {
 
     public static Tutor of(TutorEntity.TutorSummary s) {
       TutorEntity.TutorProfile p = s.profile();
@@ -67,7 +69,8 @@ public final class TutorDtos {
           new Rating(s.rating().count() == 0 ? null : s.rating().average(), s.rating().count()),
           s.presence().name(),
           s.createdAt(),
-          s.updatedAt());
+          s.updatedAt(),
+          ReviewDtos.Review.of(s.reviews()));
     }
   }
 
