@@ -75,7 +75,11 @@ public final class TestSupport {
         Arguments.of(tutorInZone(null), "timezone"),
         Arguments.of(tutorWithBio("b".repeat(2001)), "bio"),
         Arguments.of(new TutorProfile(p.displayName(), null, p.languages(), p.rateCents(), p.currency(), p.timezone(),
-            p.bio()), "subjects"));
+            p.bio()), "subjects"),
+        Arguments.of(new TutorProfile(p.displayName(), p.subjects(), p.languages(), p.rateCents(), p.currency(), p.timezone(),
+            p.bio(), "ada@localhost", null), "email"),
+        Arguments.of(new TutorProfile(p.displayName(), p.subjects(), p.languages(), p.rateCents(), p.currency(), p.timezone(),
+            p.bio(), "ada@example.com", "06 12 34 56 78"), "phone"));
   }
 
   /** One broken profile per rule, with the field the rejection must name; the entity tests reuse it. */
@@ -88,7 +92,9 @@ public final class TestSupport {
         Arguments.of(studentAt("doctorate"), "level"),
         Arguments.of(new StudentProfile(s.displayName(), s.level(), List.of(), s.timezone()), "languages"),
         Arguments.of(new StudentProfile(s.displayName(), s.level(), List.of("fr", "FR"), s.timezone()), "languages[1]"),
-        Arguments.of(new StudentProfile(s.displayName(), s.level(), s.languages(), "Somewhere"), "timezone"));
+        Arguments.of(new StudentProfile(s.displayName(), s.level(), s.languages(), "Somewhere"), "timezone"),
+        Arguments.of(new StudentProfile(s.displayName(), s.level(), s.languages(), s.timezone(), "grace at example.com", null), "email"),
+        Arguments.of(new StudentProfile(s.displayName(), s.level(), s.languages(), s.timezone(), null, "+0123456789"), "phone"));
   }
 
   public static SubjectOffer offer(String subject, String level) {

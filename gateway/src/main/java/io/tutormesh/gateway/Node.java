@@ -7,14 +7,20 @@ import com.typesafe.config.ConfigValueFactory;
 import io.tutormesh.engine.catalog.Catalog;
 import io.tutormesh.engine.Engine;
 import io.tutormesh.engine.session.PaymentGuard;
+import io.tutormesh.engine.tutor.TutorEntity;
 import io.tutormesh.gateway.auth.JwtAuth;
 import io.tutormesh.gateway.http.ApiContext;
 import io.tutormesh.gateway.http.HttpApi;
 import io.tutormesh.gateway.matching.MatchingMetrics;
 import io.tutormesh.gateway.ws.WsEndpoints;
 import io.tutormesh.gateway.ws.WsServer;
+import io.tutormesh.persistence.ChainedHandler;
+import io.tutormesh.persistence.notifications.LogSmsProvider;
+import io.tutormesh.persistence.notifications.NotificationSettings;
+import io.tutormesh.persistence.notifications.Notifications;
 import io.tutormesh.persistence.payments.CassandraSandboxProvider;
 import io.tutormesh.persistence.CassandraSchema;
+import io.tutormesh.persistence.ChainedHandler;
 import io.tutormesh.persistence.EmbeddedCassandra;
 import io.tutormesh.persistence.ledger.CassandraLedgerRepository;
 import io.tutormesh.persistence.ledger.LedgerCheck;
@@ -22,10 +28,15 @@ import io.tutormesh.persistence.ledger.LedgerProjection;
 import io.tutormesh.persistence.kpis.CassandraKpiRepository;
 import io.tutormesh.persistence.kpis.KpiHandler;
 import io.tutormesh.persistence.kpis.KpiProjection;
+import io.tutormesh.persistence.plans.CassandraPlanDueIndex;
+import io.tutormesh.persistence.plans.PlanDueHandler;
+import io.tutormesh.persistence.plans.PlanWaker;
+import io.tutormesh.persistence.plans.PlanWakerSettings;
 import io.tutormesh.gateway.money.FinanceMetrics;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -43,6 +54,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,9 +78,12 @@ public final class Node {
   private final ServerBinding http;
   private final WsServer ws;
   private final Metrics metrics;
+  private final Notifications notifications;
 
   private Node(
-      NodeSettings settings, ActorSystem<Void> system, EmbeddedCassandra embedded, ServerBinding http, WsServer ws, Metrics metrics) {
+      NodeSettings settings, ActorSystem<Void> system, EmbeddedCassandra embedded, ServerBinding http, WsServer ws, Metrics metrics,
+      Notifications notifications) {
+    this.notifications = notifications;
     this.settings = settings;
     this.system = system;
     this.embedded = embedded;
@@ -78,6 +94,15 @@ public final class Node {
 
   /** Starts a node from a resolved configuration and waits until it is ready. */
   public static Node start(Config config) throws Exception {
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * Starts a node whose notifications ({@code tutormesh.notifications}: the outbox, its worker and
+   * the reminder plans) run on {@code notificationClock}, so that a test can move time on for them;
+   * everything else runs on the system clock.
+   */
+  public static Node start(Config config, Clock notificationClock) throws Exception {
     NodeSettings settings = NodeSettings.from(config);
     JwtAuth auth = jwtAuth(settings);
     EmbeddedCassandra embedded = null;
@@ -112,8 +137,28 @@ public final class Node {
       CassandraLedgerRepository ledger = CassandraLedgerRepository.create(system, keyspace);
       CassandraKpiRepository kpis = CassandraKpiRepository.create(system, keyspace);
       FinanceMetrics finance = new FinanceMetrics(metrics.registry());
-      LedgerProjection.init(system, ledger, () -> new KpiHandler.Students(kpis, finance), () -> new KpiHandler.Tutors(kpis, finance));
-      KpiProjection.init(system, kpis);
+      Catalog catalog = Catalog.fromConfig(config);
+      NotificationSettings notificationSettings = NotificationSettings.fromConfig(system.settings().config());
+      // Notifications ride on the projections that already read their events: payouts on the
+      // tutors' ledger stream; bookings, cancellations and matches on the sessions' KPI stream.
+      Notifications notifications = notificationSettings.enabled()
+          ? Notifications.start(system, notificationSettings, keyspace, notificationClock, new LogSmsProvider(), catalog.currency())
+          : null;
+      // The plans' due index rides on the ledger's streams too; the waker (a cluster singleton)
+      // wakes passivated students and tutors whose plans are due.
+      PlanWakerSettings planWaker = PlanWakerSettings.fromConfig(system.settings().config());
+      CassandraPlanDueIndex planDue = CassandraPlanDueIndex.create(system, keyspace, Clock.systemUTC(), planWaker.cursorGrace());
+      LedgerProjection.init(
+          system,
+          ledger,
+          () -> new ChainedHandler<>(new KpiHandler.Students(kpis, finance), new PlanDueHandler.Students(planDue)),
+          () -> new ChainedHandler<>(tutorsReadSides(kpis, finance, notifications), new PlanDueHandler.Tutors(planDue)));
+      PlanWaker.init(system, planDue, planWaker);
+      KpiProjection.init(system, kpis, notifications == null ? null : notifications::sessionsHandler);
+      if (notifications != null) {
+        log.info("Notifications on: e-mail {}, SMS to the log", notificationSettings.smtp() == null
+            ? "to the log (no tutormesh.notifications.smtp.host)" : "over " + notificationSettings.smtp());
+      }
 
       ApiContext context =
           new ApiContext(
@@ -122,7 +167,7 @@ public final class Node {
       HttpApi api =
           new HttpApi(
               context,
-              Catalog.fromConfig(config),
+              catalog,
               settings.devMode(),
               settings.devTokenTtl(),
               () -> readiness(sys, settings.cassandraProbeTimeout()),
@@ -141,7 +186,7 @@ public final class Node {
               container -> WsEndpoints.mount(container, context));
       ws.start();
 
-      Node node = new Node(settings, system, embedded, binding, ws, metrics);
+      Node node = new Node(settings, system, embedded, binding, ws, metrics, notifications);
       node.registerShutdownTasks();
       node.awaitReady();
       log.info("tutormesh ready http={} ws={}", node.httpPort(), node.wsPort());
@@ -175,6 +220,11 @@ public final class Node {
 
   public NodeSettings settings() {
     return settings;
+  }
+
+  /** The node's notifications (its outbox and worker), when {@code tutormesh.notifications.enabled}. */
+  public Optional<Notifications> notifications() {
+    return Optional.ofNullable(notifications);
   }
 
   /** Coordinated shutdown, then (when this node started it) the embedded Cassandra. Idempotent. */
@@ -263,6 +313,13 @@ public final class Node {
         .withValue("datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(cassandra))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
         .withFallback(config);
+  }
+
+  /** What reads the tutors' money events besides the ledger: the finance KPIs, and the payout notices when on. */
+  private static Handler<EventEnvelope<TutorEntity.Event>> tutorsReadSides(
+      CassandraKpiRepository kpis, FinanceMetrics finance, Notifications notifications) {
+    KpiHandler.Tutors kpiHandler = new KpiHandler.Tutors(kpis, finance);
+    return notifications == null ? kpiHandler : new ChainedHandler<>(kpiHandler, notifications.tutorsHandler());
   }
 
   private static JwtAuth jwtAuth(NodeSettings settings) {

@@ -18,8 +18,9 @@ class EmbeddedCassandraTest {
       "messages", "tag_views", "tag_write_progress", "tag_scanning", "metadata",
       "all_persistence_ids", "snapshots", "offset_store", "projection_management",
       "session_documents", "document_chunks", "sandbox_payments",
-      "ledger_lines", "ledger_top_ups",
-      "notifications", "notifications_due", "notifications_by_group", "notifications_cursor");
+      "ledger_lines", "ledger_top_ups", "ledger_unmatched",
+      "notifications", "notifications_due", "notifications_by_group", "notifications_cursor",
+      "plan_due", "plan_due_cursor");
 
   private final SharedCassandra cassandra = SharedCassandra.get();
 

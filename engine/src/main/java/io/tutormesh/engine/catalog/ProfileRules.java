@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The rules a tutor or student profile must follow: pure validators, no actor in sight. The
@@ -33,6 +34,18 @@ public record ProfileRules(
   public static final int DEFAULT_MAX_LANGUAGES = 10;
 
   private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
+
+  /** Longest e-mail address (RFC 5321 path limit). */
+  public static final int MAX_EMAIL = 254;
+  /**
+   * An e-mail address as the notification outbox can send to: a dot-atom local part (no quoting,
+   * no comments) and a domain of at least two DNS labels. Stricter than RFC 5322 on purpose.
+   */
+  private static final Pattern EMAIL = Pattern.compile(
+      "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+          + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+  /** E.164: a '+', a country code not starting with 0, 7 to 15 digits in all. */
+  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
   public ProfileRules {
     if (catalog == null) {
@@ -69,7 +82,9 @@ public record ProfileRules(
         rate(profile.rateCents()),
         currency(profile.currency()),
         timezone(profile.timezone()),
-        bio(profile.bio()));
+        bio(profile.bio()),
+        email(profile.email()),
+        phone(profile.phone()));
   }
 
   public Optional<Rejection> validate(StudentProfile profile) {
@@ -80,7 +95,9 @@ public record ProfileRules(
         displayName(profile.displayName()),
         level(profile.level()),
         languages(profile.languages()),
-        timezone(profile.timezone()));
+        timezone(profile.timezone()),
+        email(profile.email()),
+        phone(profile.phone()));
   }
 
   @SafeVarargs
@@ -221,6 +238,43 @@ public record ProfileRules(
     }
     if (!catalog.hasLevel(level)) {
       return invalid("level", "must be one of " + String.join(", ", catalog.levels()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A contact detail (e-mail or phone) as stored: trimmed, and absent (null) when blank, so that
+   * {@code ""} removes it as {@code null} does.
+   */
+  public static String contact(String value) {
+    if (value == null) {
+      return null;
+    }
+    String trimmed = value.trim();
+    return trimmed.isEmpty() ? null : trimmed;
+  }
+
+  /** Optional; when given, an address {@link #EMAIL} accepts, at most {@value #MAX_EMAIL} characters. */
+  static Optional<Rejection> email(String email) {
+    String value = contact(email);
+    if (value == null) {
+      return Optional.empty();
+    }
+    int at = value.indexOf('@');
+    if (value.length() > MAX_EMAIL || at > 64 || value.length() - at - 1 > 190 || !EMAIL.matcher(value).matches()) {
+      return invalid("email", "must be an e-mail address such as ada@example.com, got " + Rejection.quoted(value));
+    }
+    return Optional.empty();
+  }
+
+  /** Optional; when given, an E.164 number ({@code +33612345678}). */
+  static Optional<Rejection> phone(String phone) {
+    String value = contact(phone);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!E164.matcher(value).matches()) {
+      return invalid("phone", "must be an E.164 number such as +33612345678, got " + Rejection.quoted(value));
     }
     return Optional.empty();
   }

@@ -32,18 +32,35 @@ public record TrialBalance(long debitsCents, long creditsCents, Map<String, Long
   }
 
   public static TrialBalance of(Iterable<Postings.Line> lines) {
-    long debits = 0;
-    long credits = 0;
-    Map<String, Long> accounts = new TreeMap<>();
+    Sum sum = new Sum();
     for (Postings.Line line : lines) {
+      sum.add(line);
+    }
+    return sum.result();
+  }
+
+  /**
+   * A trial balance summed one line at a time, for lines read as a stream (page after page) that
+   * are never all in memory: it holds one number per account. Not thread-safe; one reader.
+   */
+  public static final class Sum {
+    private long debits;
+    private long credits;
+    private final Map<String, Long> accounts = new TreeMap<>();
+
+    public Sum add(Postings.Line line) {
       if (line.side() == Postings.Side.DEBIT) {
         debits = Math.addExact(debits, line.amountCents());
       } else {
         credits = Math.addExact(credits, line.amountCents());
       }
       accounts.merge(line.account(), line.signedCents(), Math::addExact);
+      return this;
     }
-    return new TrialBalance(debits, credits, accounts);
+
+    public TrialBalance result() {
+      return new TrialBalance(debits, credits, accounts);
+    }
   }
 
   /** Debits equal credits, and so the accounts add up to zero. */

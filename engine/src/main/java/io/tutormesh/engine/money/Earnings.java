@@ -21,14 +21,39 @@ import java.util.Set;
  * their idempotency key; one in flight ({@link PayoutStatus#PENDING}) is already taken from what is
  * available, so that two payouts cannot spend the same cents.
  *
+ * <p><b>Bounded.</b> A busy tutor earns thousands of credits; they are not all kept. When a credit
+ * comes in, every credit that is fully available by then (past its dispute window, not frozen, not
+ * reversed: nothing can change it any more, since a session is refunded or disputed only while its
+ * money is held or pending) is {@link Folded folded} into running totals, except the newest {@link
+ * #KEPT_CREDITS}, which the API lists ({@link #latest}). So {@code credits} holds the pending and
+ * disputable credits, the reversed ones, and the newest few; every total is the same as if nothing
+ * had been folded. Folding depends only on the events (the new credit's time), so a replay folds
+ * the same way. A folded session is no longer {@link #hasCredit known}: its settlement was
+ * acknowledged a dispute window before (the session stops asking once acknowledged).
+ *
  * @param frozen sessions under dispute (null in earnings written before disputes existed)
  * @param reversed sessions refunded to the student (null in older earnings)
  * @param payouts payouts by idempotency key (null in older earnings)
+ * @param folded the totals of the credits no longer kept one by one (null in older earnings: none)
  */
-public record Earnings(Map<String, Credit> credits, long paidOutCents, Set<String> frozen, Set<String> reversed, Map<String, Payout> payouts)
+public record Earnings(
+    Map<String, Credit> credits, long paidOutCents, Set<String> frozen, Set<String> reversed, Map<String, Payout> payouts, Folded folded)
     implements CborSerializable {
 
   public static final Earnings NONE = new Earnings(Map.of(), 0);
+
+  /** Credits always kept one by one, the newest: what the API's {@code entries} show. */
+  public static final int KEPT_CREDITS = Wallet.MAX_ENTRIES;
+
+  /** The sum of the credits folded away: how many, their net, commission, gross and minutes. */
+  public record Folded(long count, long netCents, long commissionCents, long grossCents, long minutes) implements CborSerializable {
+    public static final Folded NONE = new Folded(0, 0, 0, 0, 0);
+
+    Folded plus(Credit credit) {
+      return new Folded(count + 1, Math.addExact(netCents, credit.netCents()), Math.addExact(commissionCents, credit.commissionCents()),
+          Math.addExact(grossCents, credit.grossCents()), Math.addExact(minutes, credit.minutes()));
+    }
+  }
 
   public enum PayoutStatus { PENDING, SUCCEEDED, DECLINED, FAILED }
 
@@ -59,7 +84,11 @@ public record Earnings(Map<String, Credit> credits, long paidOutCents, Set<Strin
   }
 
   public Earnings(Map<String, Credit> credits, long paidOutCents) {
-    this(credits, paidOutCents, Set.of(), Set.of(), Map.of());
+    this(credits, paidOutCents, Set.of(), Set.of(), Map.of(), Folded.NONE);
+  }
+
+  public Earnings(Map<String, Credit> credits, long paidOutCents, Set<String> frozen, Set<String> reversed, Map<String, Payout> payouts) {
+    this(credits, paidOutCents, frozen, reversed, payouts, Folded.NONE);
   }
 
   /**
@@ -81,6 +110,7 @@ public record Earnings(Map<String, Credit> credits, long paidOutCents, Set<Strin
     frozen = frozen == null ? Set.of() : Set.copyOf(frozen);
     reversed = reversed == null ? Set.of() : Set.copyOf(reversed);
     payouts = payouts == null ? Map.of() : Map.copyOf(payouts);
+    folded = folded == null ? Folded.NONE : folded;
   }
 
   public boolean isFrozen(String sessionId) {
@@ -129,7 +159,7 @@ public record Earnings(Map<String, Credit> credits, long paidOutCents, Set<Strin
 
   /** Completed teaching hours: what the commission ladder looks at. */
   public double completedHours() {
-    return standing().mapToLong(Credit::minutes).sum() / 60.0;
+    return (standing().mapToLong(Credit::minutes).sum() + folded.minutes()) / 60.0;
   }
 
   /** Net of the credits still in the dispute window or frozen by a dispute. */
@@ -139,17 +169,17 @@ public record Earnings(Map<String, Credit> credits, long paidOutCents, Set<Strin
 
   /** What can be paid out now: net of the credits past their window, less payouts made or in flight. */
   public long availableCents(Instant now) {
-    long earned = standing().filter(c -> !pendingAt(c, now)).mapToLong(Credit::netCents).sum();
+    long earned = standing().filter(c -> !pendingAt(c, now)).mapToLong(Credit::netCents).sum() + folded.netCents();
     return earned - paidOutCents - payingOutCents();
   }
 
   public long commissionCents() {
-    return standing().mapToLong(Credit::commissionCents).sum();
+    return standing().mapToLong(Credit::commissionCents).sum() + folded.commissionCents();
   }
 
   /** Everything the tutor is owed, pending or available: what the ledger's tutor account holds. */
   public long owedCents() {
-    return standing().mapToLong(Credit::netCents).sum() - paidOutCents;
+    return standing().mapToLong(Credit::netCents).sum() + folded.netCents() - paidOutCents;
   }
 
   public List<Credit> latest(int count) {
@@ -170,16 +200,42 @@ public record Earnings(Map<String, Credit> credits, long paidOutCents, Set<Strin
     }
     Map<String, Credit> more = new LinkedHashMap<>(credits);
     more.put(credit.sessionId(), credit);
-    return new Earnings(more, paidOutCents, frozen, reversed, payouts);
+    return new Earnings(more, paidOutCents, frozen, reversed, payouts, folded).foldedAt(credit.at());
+  }
+
+  /**
+   * Folds the credits fully available at {@code now} (not frozen, not reversed), except the newest
+   * {@link #KEPT_CREDITS}, into {@link #folded}. Every total stays the same.
+   */
+  Earnings foldedAt(Instant now) {
+    if (credits.size() <= KEPT_CREDITS) {
+      return this;
+    }
+    Set<String> newest = new java.util.HashSet<>();
+    credits.values().stream()
+        .sorted(java.util.Comparator.comparing(Credit::at).thenComparing(Credit::sessionId).reversed())
+        .limit(KEPT_CREDITS)
+        .forEach(c -> newest.add(c.sessionId()));
+    Map<String, Credit> kept = new LinkedHashMap<>();
+    Folded more = folded;
+    for (Credit c : credits.values()) {
+      String id = c.sessionId();
+      if (newest.contains(id) || reversed.contains(id) || frozen.contains(id) || c.availableAt().isAfter(now)) {
+        kept.put(id, c);
+      } else {
+        more = more.plus(c);
+      }
+    }
+    return more == folded ? this : new Earnings(kept, paidOutCents, frozen, reversed, payouts, more);
   }
 
   public Earnings paidOut(long cents) {
-    return new Earnings(credits, Math.addExact(paidOutCents, cents), frozen, reversed, payouts);
+    return new Earnings(credits, Math.addExact(paidOutCents, cents), frozen, reversed, payouts, folded);
   }
 
   /** A dispute freezes the session's credit (also one not credited yet): pending until resolved. */
   public Earnings frozen(String sessionId) {
-    return new Earnings(credits, paidOutCents, plus(frozen, sessionId), reversed, payouts);
+    return new Earnings(credits, paidOutCents, plus(frozen, sessionId), reversed, payouts, folded);
   }
 
   /**
@@ -194,21 +250,21 @@ public record Earnings(Map<String, Credit> credits, long paidOutCents, Set<Strin
     changed.computeIfPresent(sessionId, (id, c) -> c.availableAt().isAfter(at)
         ? new Credit(c.sessionId(), c.grossCents(), c.commissionPercent(), c.commissionCents(), c.netCents(), c.minutes(), at, c.at())
         : c);
-    return new Earnings(changed, paidOutCents, fewer, reversed, payouts);
+    return new Earnings(changed, paidOutCents, fewer, reversed, payouts, folded);
   }
 
   /** A refund takes the session's credit back (net and commission); it is never credited again. */
   public Earnings reversed(String sessionId) {
     Set<String> fewer = new LinkedHashSet<>(frozen);
     fewer.remove(sessionId);
-    return new Earnings(credits, paidOutCents, fewer, plus(reversed, sessionId), payouts);
+    return new Earnings(credits, paidOutCents, fewer, plus(reversed, sessionId), payouts, folded);
   }
 
   /** A payout is asked of the provider: its amount is no longer available. */
   public Earnings payoutStarted(Payout payout) {
     Map<String, Payout> more = new LinkedHashMap<>(payouts);
     more.put(payout.key(), payout);
-    return new Earnings(credits, paidOutCents, frozen, reversed, more);
+    return new Earnings(credits, paidOutCents, frozen, reversed, more, folded);
   }
 
   /** The provider's answer: a success is paid out; anything else makes the amount available again. */
@@ -217,7 +273,7 @@ public record Earnings(Map<String, Credit> credits, long paidOutCents, Set<Strin
     Map<String, Payout> settled = new LinkedHashMap<>(payouts);
     settled.put(payout.key(), payout.settled(result, at));
     long paid = result.isSucceeded() ? Math.addExact(paidOutCents, payout.amountCents()) : paidOutCents;
-    return new Earnings(credits, paid, frozen, reversed, settled);
+    return new Earnings(credits, paid, frozen, reversed, settled, folded);
   }
 
   private static Set<String> plus(Set<String> set, String element) {

@@ -1229,7 +1229,8 @@ public final class SessionEntity
   }
 
   /**
-   * Only what the KPI projection reads is tagged: at most two events per session (matched, ended).
+   * Only what the KPI projection (and the notifications riding on it) reads is tagged: at most
+   * three events per session (booked, matched, ended).
    * Events-by-tag writes a tagged event a second time, so the dispatch's per-offer events and the
    * room's chat and board, written far more often, are not. The session's money is posted to the
    * ledger from the events of the entities that own it (the student's escrow and settlement, the
@@ -1237,7 +1238,7 @@ public final class SessionEntity
    */
   @Override
   public Set<String> tagsFor(Event event) {
-    if (event instanceof TutorMatched || event instanceof SessionCancelled || event instanceof NoTutorFound
+    if (event instanceof TutorMatched || event instanceof SessionBooked || event instanceof SessionCancelled || event instanceof NoTutorFound
         || event instanceof SessionCompleted || event instanceof NoShowRecorded) {
       return Set.of(tagFor(event.sessionId()));
     }

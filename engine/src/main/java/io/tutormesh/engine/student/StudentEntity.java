@@ -10,10 +10,12 @@ import io.tutormesh.engine.matching.InstantRequestRules;
 import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.PaymentProvider;
+import io.tutormesh.engine.money.PlanDue;
 import io.tutormesh.engine.money.PlanTimes;
 import io.tutormesh.engine.money.Pricing;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.Subscription;
+import io.tutormesh.engine.money.SubscriptionDriver;
 import io.tutormesh.engine.money.Wallet;
 import io.tutormesh.engine.session.PaymentGuard;
 import io.tutormesh.engine.review.RatingAggregate;
@@ -77,16 +79,27 @@ public final class StudentEntity
 
   // --- the profile and the replies ---
 
-  public record StudentProfile(String displayName, String level, List<String> languages, String timezone)
+  /**
+   * @param email where the student's notifications go by e-mail (null: none); private (null in
+   *     events written before it existed)
+   * @param phone an E.164 number for SMS notifications (null: none); private
+   */
+  public record StudentProfile(String displayName, String level, List<String> languages, String timezone, String email, String phone)
       implements CborSerializable {
 
     public StudentProfile {
       languages = languages == null ? null : Collections.unmodifiableList(new ArrayList<>(languages));
     }
 
-    /** The profile as stored: display name trimmed, everything else as sent. */
+    /** A profile without contact details. */
+    public StudentProfile(String displayName, String level, List<String> languages, String timezone) {
+      this(displayName, level, languages, timezone, null, null);
+    }
+
+    /** The profile as stored: display name trimmed, contact details as {@link ProfileRules#contact}, everything else as sent. */
     public StudentProfile normalised() {
-      return new StudentProfile(displayName == null ? null : displayName.trim(), level, languages, timezone);
+      return new StudentProfile(displayName == null ? null : displayName.trim(), level, languages, timezone,
+          ProfileRules.contact(email), ProfileRules.contact(phone));
     }
   }
 
@@ -244,13 +257,14 @@ public final class StudentEntity
 
   public record GetSubscription(ActorRef<StatusReply<SubscriptionView>> replyTo) implements Command {}
 
-  private record PlanChargeAnswered(String subscriptionId, int period, ProviderResult result) implements Command {}
+  /**
+   * The durable plan waker's wake-up (the entity may have been passivated, its timer gone): does
+   * what is due of the plan (renew, end, lapse) and answers when to look again. Idempotent.
+   */
+  public record CheckPlan(ActorRef<PlanDue> replyTo) implements Command {}
 
-  private record PlanChargeUnknown(String subscriptionId, int period, String error) implements Command {}
-
-  private record RetryPlanCharge(String subscriptionId, int period) implements Command {}
-
-  private enum PlanTick implements Command { INSTANCE }
+  /** The plan's own messages (provider answers, timers), for {@link SubscriptionDriver}. */
+  private record PlanStep(SubscriptionDriver.Step step) implements Command {}
 
   private record ChargeUnknown(String topUpId, String error) implements Command {}
 
@@ -501,15 +515,14 @@ public final class StudentEntity
   private final Duration staleRequestAfter;
   private final Links links;
   private final Payments payments;
-  private final PlanTimes planTimes;
   private final Clock clock;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final ReviewSettings reviewSettings;
   /** Who waits for a top-up still being paid: answered when its outcome is written. */
   private final java.util.Map<String, List<ActorRef<StatusReply<TopUpResult>>>> waitingForTopUp = new java.util.HashMap<>();
-  /** Who waits for the first charge of a subscription: answered when its outcome is written. */
-  private final java.util.Map<String, List<ActorRef<StatusReply<SubscriptionView>>>> waitingForPlan = new java.util.HashMap<>();
+  /** The student's plan: subscribing, each period charged, renewals, cancellation, lapse. */
+  private final SubscriptionDriver<Command, Event, State, SubscriptionView> plans;
 
   private StudentEntity(
       String studentId,
@@ -530,11 +543,13 @@ public final class StudentEntity
     this.staleRequestAfter = matching == null ? Duration.ZERO : matching.requestTimeout().multipliedBy(2);
     this.links = links;
     this.payments = payments;
-    this.planTimes = planTimes;
     this.clock = clock;
     this.context = context;
     this.timers = timers;
     this.reviewSettings = ReviewSettings.fromConfig(context.getSystem().settings().config());
+    this.plans = new SubscriptionDriver<>(studentId, new PlanOwner(), payments == null ? null : payments.settings(),
+        payments == null ? null : payments.provider(), payments == null ? null : payments.retryInterval(), planTimes, clock, context, timers,
+        PlanStep::new, Effect());
   }
 
   @Override
@@ -562,7 +577,8 @@ public final class StudentEntity
         .onCommand(CancelSubscription.class, (state, command) -> reject(command.replyTo(), noStudent()))
         .onCommand(GetSubscription.class, (state, command) -> reject(command.replyTo(), noStudent()))
         .onCommand(ReceiveReview.class, (state, command) -> acknowledgeReview(command.review()))
-        .onCommand(GetReviews.class, (state, command) -> reject(command.replyTo(), noStudent()));
+        .onCommand(GetReviews.class, (state, command) -> reject(command.replyTo(), noStudent()))
+        .onCommand(CheckPlan.class, command -> Effect().reply(command.replyTo(), new PlanDue(studentId, null)));
     builder.forStateType(Registered.class)
         .onCommand(UpdateProfile.class, this::update)
         .onCommand(GetStudent.class, this::get)
@@ -580,13 +596,11 @@ public final class StudentEntity
         .onCommand(ChargeUnknown.class, this::chargeUnknown)
         .onCommand(RetryCharge.class, this::retryCharge)
         .onCommand(GetWallet.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(walletOf(state))))
-        .onCommand(Subscribe.class, this::subscribe)
-        .onCommand(CancelSubscription.class, this::cancelSubscription)
-        .onCommand(GetSubscription.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(studentId, state.subscription()))))
-        .onCommand(PlanChargeAnswered.class, this::planChargeAnswered)
-        .onCommand(PlanChargeUnknown.class, this::planChargeUnknown)
-        .onCommand(RetryPlanCharge.class, this::retryPlanCharge)
-        .onCommand(PlanTick.class, this::planTick);
+        .onCommand(Subscribe.class, (state, command) -> plans.subscribe(state, command.planId(), command.paymentMethod(), command.replyTo()))
+        .onCommand(CancelSubscription.class, (state, command) -> plans.cancel(state, command.replyTo()))
+        .onCommand(GetSubscription.class, (state, command) -> plans.get(state, command.replyTo()))
+        .onCommand(CheckPlan.class, (state, command) -> plans.check(state, command.replyTo()))
+        .onCommand(PlanStep.class, (state, command) -> plans.step(state, command.step()));
     builder.forAnyState().onAnyCommand(command -> Effect().noReply());
     return builder.build();
   }
@@ -933,165 +947,43 @@ public final class StudentEntity
     }
   }
 
-  // --- plans: a subscription, each period charged through the provider ---
+  // --- plans: a subscription, each period charged through the provider (SubscriptionDriver) ---
 
-  private ReplyEffect<Event, State> subscribe(Registered state, Subscribe command) {
-    if (payments == null) {
-      return reject(command.replyTo(), Rejection.internal("payments are not configured"));
+  /** What the plan saga needs of a student: its events and its view. */
+  private final class PlanOwner implements SubscriptionDriver.Owner<Event, State, SubscriptionView> {
+    @Override
+    public MoneySettings.Plan.Kind kind() {
+      return MoneySettings.Plan.Kind.STUDENT;
     }
-    Optional<MoneySettings.Plan> plan = payments.settings().plan(command.planId());
-    if (plan.isEmpty()) {
-      return reject(command.replyTo(), Rejection.invalid("plan", "unknown plan " + Rejection.quoted(command.planId()) + "; see GET /v1/plans"));
-    }
-    if (plan.get().kind() != MoneySettings.Plan.Kind.STUDENT) {
-      return reject(command.replyTo(), Rejection.invalid("plan", "plan " + Rejection.quoted(command.planId()) + " is a tutor plan"));
-    }
-    String method = command.paymentMethod();
-    if (method == null || method.isBlank() || method.length() > 255) {
-      return reject(command.replyTo(), Rejection.invalid("paymentMethod", "a payment method id from the payment provider is required (at most 255 characters)"));
-    }
-    Subscription current = state.subscription();
-    if (current != null && current.status() == Subscription.Status.PENDING) {
-      if (current.planId().equals(command.planId()) && current.paymentMethod().equals(method)) {
-        waitForPlan(current.subscriptionId(), command.replyTo());
-        return Effect().noReply();
-      }
-      return reject(command.replyTo(), Rejection.conflict("a subscription to " + current.planId() + " is being paid; retry when it is done"));
-    }
-    if (current != null && current.active()) {
-      if (current.planId().equals(command.planId()) && !current.cancelAtPeriodEnd()) {
-        return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(studentId, current)));
-      }
-      return reject(command.replyTo(), Rejection.conflict("the plan " + current.planId() + " is active until " + current.periodEnd()
-          + (current.cancelAtPeriodEnd() ? " (cancelled); subscribe again after it ends" : "; cancel it first")));
-    }
-    // Nothing, or a plan that is over or past due: a new subscription, its first period charged now.
-    MoneySettings.Plan p = plan.get();
-    String subscriptionId = UUID.randomUUID().toString();
-    SubscriptionChargeStarted started =
-        new SubscriptionChargeStarted(studentId, subscriptionId, p.planId(), method, p.priceCents(), 1, clock.instant());
-    return Effect()
-        .persist(started)
-        .thenRun(s -> {
-          waitForPlan(subscriptionId, command.replyTo());
-          chargePlan(((Registered) s).subscription());
-        })
-        .thenNoReply();
-  }
 
-  private ReplyEffect<Event, State> cancelSubscription(Registered state, CancelSubscription command) {
-    Subscription current = state.subscription();
-    if (current == null || current.over() || current.status() == Subscription.Status.PENDING) {
-      // Nothing to cancel (a first charge still running is answered by its own outcome).
-      return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(studentId, current)));
+    @Override
+    public Subscription subscription(State state) {
+      return state instanceof Registered registered ? registered.subscription() : null;
     }
-    if (current.status() == Subscription.Status.PAST_DUE) {
-      return Effect()
-          .persist(new SubscriptionEnded(studentId, current.subscriptionId(), Subscription.Status.CANCELLED, clock.instant()))
-          .thenRun(s -> timers.cancel(PlanTick.INSTANCE))
-          .thenReply(command.replyTo(), s -> StatusReply.success(new SubscriptionView(studentId, ((Registered) s).subscription())));
+
+    @Override
+    public Event chargeStarted(String subscriptionId, String planId, String paymentMethod, long priceCents, int period, Instant at) {
+      return new SubscriptionChargeStarted(studentId, subscriptionId, planId, paymentMethod, priceCents, period, at);
     }
-    if (current.cancelAtPeriodEnd()) {
-      return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(studentId, current)));
+
+    @Override
+    public Event chargeSettled(String subscriptionId, String planId, int period, long amountCents, ProviderResult result, Instant at) {
+      return new SubscriptionChargeSettled(studentId, subscriptionId, planId, period, amountCents, result, at);
     }
-    return Effect()
-        .persist(new SubscriptionCancelRequested(studentId, current.subscriptionId(), clock.instant()))
-        .thenReply(command.replyTo(), s -> StatusReply.success(new SubscriptionView(studentId, ((Registered) s).subscription())));
-  }
 
-  /** Asks the provider for the pending period's price, idempotently by (student, plan, subscription, period). */
-  private void chargePlan(Subscription subscription) {
-    int period = subscription.pendingPeriod();
-    String key = Subscription.chargeKey(studentId, subscription.planId(), subscription.subscriptionId(), period);
-    CompletionStage<ProviderResult> charged =
-        payments.provider().charge(key, subscription.paymentMethod(), subscription.priceCents(), payments.settings().currency());
-    String id = subscription.subscriptionId();
-    context.pipeToSelf(charged, (result, error) -> result != null ? new PlanChargeAnswered(id, period, result) : new PlanChargeUnknown(id, period, String.valueOf(error)));
-  }
-
-  private boolean chargingNow(Registered state, String subscriptionId, int period) {
-    Subscription s = state.subscription();
-    return s != null && s.subscriptionId().equals(subscriptionId) && s.charging() && s.pendingPeriod() == period;
-  }
-
-  private ReplyEffect<Event, State> planChargeAnswered(Registered state, PlanChargeAnswered answered) {
-    if (!chargingNow(state, answered.subscriptionId(), answered.period())) {
-      return Effect().noReply();
+    @Override
+    public Event cancelRequested(String subscriptionId, Instant at) {
+      return new SubscriptionCancelRequested(studentId, subscriptionId, at);
     }
-    Subscription s = state.subscription();
-    SubscriptionChargeSettled settled = new SubscriptionChargeSettled(
-        studentId, s.subscriptionId(), s.planId(), answered.period(), s.priceCents(), answered.result(), clock.instant());
-    return Effect()
-        .persist(settled)
-        .thenRun(after -> {
-          Subscription now = ((Registered) after).subscription();
-          answerPlanWaiting(now);
-          armPlanTimer(now);
-        })
-        .thenNoReply();
-  }
 
-  private ReplyEffect<Event, State> planChargeUnknown(Registered state, PlanChargeUnknown unknown) {
-    if (chargingNow(state, unknown.subscriptionId(), unknown.period())) {
-      context.getLog().warn("Plan charge {} of student {}: no answer from the payment provider ({}); asking again",
-          unknown.subscriptionId(), studentId, unknown.error());
-      timers.startSingleTimer("plan-charge", new RetryPlanCharge(unknown.subscriptionId(), unknown.period()), payments.retryInterval());
+    @Override
+    public Event ended(String subscriptionId, Subscription.Status status, Instant at) {
+      return new SubscriptionEnded(studentId, subscriptionId, status, at);
     }
-    return Effect().noReply();
-  }
 
-  private ReplyEffect<Event, State> retryPlanCharge(Registered state, RetryPlanCharge retry) {
-    if (chargingNow(state, retry.subscriptionId(), retry.period())) {
-      chargePlan(state.subscription());
-    }
-    return Effect().noReply();
-  }
-
-  /** The plan's timer: renews a paid period that ended, ends a cancelled one, lapses a past-due one. */
-  private ReplyEffect<Event, State> planTick(Registered state, PlanTick tick) {
-    Subscription s = state.subscription();
-    if (s == null || payments == null) {
-      return Effect().noReply();
-    }
-    Instant now = clock.instant();
-    return switch (s.due(now, planTimes.grace())) {
-      case RENEW -> Effect()
-          .persist(new SubscriptionChargeStarted(studentId, s.subscriptionId(), s.planId(), s.paymentMethod(), s.priceCents(), s.period() + 1, now))
-          .thenRun(after -> chargePlan(((Registered) after).subscription()))
-          .thenNoReply();
-      case CANCEL -> Effect()
-          .persist(new SubscriptionEnded(studentId, s.subscriptionId(), Subscription.Status.CANCELLED, now))
-          .thenNoReply();
-      case LAPSE -> Effect()
-          .persist(new SubscriptionEnded(studentId, s.subscriptionId(), Subscription.Status.LAPSED, now))
-          .thenNoReply();
-      case NOTHING -> {
-        armPlanTimer(s);
-        yield Effect().noReply();
-      }
-    };
-  }
-
-  /** Arms the plan's single timer for its next due instant (at once if it is past). */
-  private void armPlanTimer(Subscription subscription) {
-    Instant next = subscription == null ? null : subscription.nextCheck(planTimes.grace());
-    if (next == null) {
-      timers.cancel(PlanTick.INSTANCE);
-      return;
-    }
-    Duration delay = Duration.between(clock.instant(), next);
-    timers.startSingleTimer(PlanTick.INSTANCE, PlanTick.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);
-  }
-
-  private void waitForPlan(String subscriptionId, ActorRef<StatusReply<SubscriptionView>> replyTo) {
-    waitingForPlan.computeIfAbsent(subscriptionId, id -> new ArrayList<>()).add(replyTo);
-  }
-
-  private void answerPlanWaiting(Subscription subscription) {
-    List<ActorRef<StatusReply<SubscriptionView>>> waiting = waitingForPlan.remove(subscription.subscriptionId());
-    if (waiting != null) {
-      SubscriptionView view = new SubscriptionView(studentId, subscription);
-      waiting.forEach(replyTo -> replyTo.tell(StatusReply.success(view)));
+    @Override
+    public SubscriptionView view(Subscription subscription) {
+      return new SubscriptionView(studentId, subscription);
     }
   }
 
@@ -1102,20 +994,11 @@ public final class StudentEntity
   }
 
   private Registered planChargeStarted(Registered state, SubscriptionChargeStarted e) {
-    if (e.period() == 1) {
-      return state.withSubscription(Subscription.started(e.subscriptionId(), e.planId(), e.paymentMethod(), e.priceCents(), e.at()));
-    }
-    Subscription s = state.subscription();
-    return s != null && s.subscriptionId().equals(e.subscriptionId()) ? state.withSubscription(s.renewing()) : state;
+    return state.withSubscription(plans.chargeStarted(state.subscription(), e.subscriptionId(), e.planId(), e.paymentMethod(), e.priceCents(), e.period(), e.at()));
   }
 
   private Registered planChargeSettled(Registered state, SubscriptionChargeSettled e) {
-    Subscription s = state.subscription();
-    if (s == null || !s.subscriptionId().equals(e.subscriptionId())) {
-      return state;
-    }
-    Duration period = payments == null ? Duration.ZERO : payments.settings().plan(e.planId()).map(planTimes::periodOf).orElse(Duration.ZERO);
-    return state.withSubscription(s.settled(e.period(), e.result(), period, e.at()));
+    return state.withSubscription(plans.chargeSettled(state.subscription(), e.subscriptionId(), e.planId(), e.period(), e.result(), e.at()));
   }
 
   private WalletSummary walletOf(Registered state) {
@@ -1135,13 +1018,8 @@ public final class StudentEntity
   private void recovered(State state) {
     if (state instanceof Registered registered && payments != null) {
       registered.wallet().pendingTopUps().forEach(this::charge);
-      // A plan charge written down but not answered (a crash in between): asked again, same key;
-      // and the renewal / lapse timer, which does not survive a restart, is armed again.
-      Subscription subscription = registered.subscription();
-      if (subscription != null && subscription.charging()) {
-        chargePlan(subscription);
-      }
-      armPlanTimer(subscription);
+      // A plan charge written down but not answered: asked again, same key; the timer armed again.
+      plans.recovered(registered);
     }
   }
 
@@ -1187,7 +1065,10 @@ public final class StudentEntity
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return event instanceof LedgerEvent money && money.movesMoney() ? Set.of(tagFor(event.studentId())) : Set.of();
+    // A plan's first charge is tagged too (its settlement is a LedgerEvent): the plan waker's due
+    // index (persistence/plans) hears of a subscription whose first answer never came.
+    boolean tagged = event instanceof LedgerEvent money && money.movesMoney() || event instanceof SubscriptionChargeStarted;
+    return tagged ? Set.of(tagFor(event.studentId())) : Set.of();
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.tutormesh.engine.matching.TutorCard;
 import io.tutormesh.engine.money.Earnings;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.PaymentProvider;
+import io.tutormesh.engine.money.PlanDue;
 import io.tutormesh.engine.money.PlanTimes;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.Subscription;
@@ -19,6 +20,7 @@ import io.tutormesh.engine.review.ReceivedReviews;
 import io.tutormesh.engine.review.Review;
 import io.tutormesh.engine.review.ReviewList;
 import io.tutormesh.engine.review.ReviewSettings;
+import io.tutormesh.engine.money.SubscriptionDriver;
 import io.tutormesh.engine.schedule.Schedule;
 import io.tutormesh.engine.schedule.ScheduleDraft;
 import io.tutormesh.engine.schedule.ScheduleRules;
@@ -85,6 +87,11 @@ public final class TutorEntity
 
   // --- the profile and the replies ---
 
+  /**
+   * @param email where the tutor's notifications go by e-mail (null: none); private, never on the
+   *     public profile (null in events written before it existed)
+   * @param phone an E.164 number for SMS notifications (null: none); private as {@code email}
+   */
   public record TutorProfile(
       String displayName,
       List<SubjectOffer> subjects,
@@ -92,16 +99,26 @@ public final class TutorEntity
       long rateCents,
       String currency,
       String timezone,
-      String bio) implements CborSerializable {
+      String bio,
+      String email,
+      String phone) implements CborSerializable {
 
     public TutorProfile {
       subjects = frozen(subjects);
       languages = frozen(languages);
     }
 
-    /** The profile as stored: display name and bio trimmed, everything else as sent. */
+    /** A profile without contact details. */
+    public TutorProfile(
+        String displayName, List<SubjectOffer> subjects, List<String> languages, long rateCents, String currency,
+        String timezone, String bio) {
+      this(displayName, subjects, languages, rateCents, currency, timezone, bio, null, null);
+    }
+
+    /** The profile as stored: display name and bio trimmed, contact details as {@link ProfileRules#contact}, everything else as sent. */
     public TutorProfile normalised() {
-      return new TutorProfile(trimmed(displayName), subjects, languages, rateCents, currency, timezone, trimmed(bio));
+      return new TutorProfile(trimmed(displayName), subjects, languages, rateCents, currency, timezone, trimmed(bio),
+          ProfileRules.contact(email), ProfileRules.contact(phone));
     }
   }
 
@@ -378,13 +395,14 @@ public final class TutorEntity
 
   public record GetSubscription(ActorRef<StatusReply<SubscriptionView>> replyTo) implements Command {}
 
-  private record PlanChargeAnswered(String subscriptionId, int period, ProviderResult result) implements Command {}
+  /**
+   * The durable plan waker's wake-up (the entity may have been passivated, its timer gone): does
+   * what is due of the plan (renew, end, lapse) and answers when to look again. Idempotent.
+   */
+  public record CheckPlan(ActorRef<PlanDue> replyTo) implements Command {}
 
-  private record PlanChargeUnknown(String subscriptionId, int period, String error) implements Command {}
-
-  private record RetryPlanCharge(String subscriptionId, int period) implements Command {}
-
-  private enum PlanTick implements Command { INSTANCE }
+  /** The plan's own messages (provider answers, timers), for {@link SubscriptionDriver}. */
+  private record PlanStep(SubscriptionDriver.Step step) implements Command {}
 
   private record PayoutAnswered(String payoutId, ProviderResult result) implements Command {}
 
@@ -683,8 +701,8 @@ public final class TutorEntity
   private Payouts payouts;
   /** Who waits for a payout still being paid: answered when its outcome is written. */
   private final Map<String, List<ActorRef<StatusReply<PayoutResult>>>> waitingForPayout = new HashMap<>();
-  /** Who waits for the first charge of a subscription: answered when its outcome is written. */
-  private final Map<String, List<ActorRef<StatusReply<SubscriptionView>>>> waitingForPlan = new HashMap<>();
+  /** The tutor's plan: subscribing, each period charged, renewals, cancellation, lapse (set with the payouts). */
+  private SubscriptionDriver<Command, Event, State, SubscriptionView> plans;
 
   // Volatile presence: lives while the socket heartbeats; a restarted entity starts OFFLINE until
   // the socket announces itself again.
@@ -747,6 +765,7 @@ public final class TutorEntity
         .onCommand(Subscribe.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(CancelSubscription.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(GetSubscription.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(CheckPlan.class, command -> Effect().reply(command.replyTo(), new PlanDue(tutorId, null)))
         .onCommand(FreezeCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditFrozen(command.sessionId())))
         .onCommand(ReverseCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditReversed(command.sessionId())))
         .onCommand(UnfreezeCredit.class, (state, command) -> acknowledge(command.replyTo(), new SessionEntity.CreditUnfrozen(command.sessionId())))
@@ -786,13 +805,11 @@ public final class TutorEntity
         .onCommand(SetSchedule.class, this::setSchedule)
         .onCommand(GetSchedule.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(state.scheduleOf(tutorId))))
         .onCommand(GetSlots.class, this::slots)
-        .onCommand(Subscribe.class, this::subscribe)
-        .onCommand(CancelSubscription.class, this::cancelSubscription)
-        .onCommand(GetSubscription.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(tutorId, state.subscription()))))
-        .onCommand(PlanChargeAnswered.class, this::planChargeAnswered)
-        .onCommand(PlanChargeUnknown.class, this::planChargeUnknown)
-        .onCommand(RetryPlanCharge.class, this::retryPlanCharge)
-        .onCommand(PlanTick.class, this::planTick);
+        .onCommand(Subscribe.class, (state, command) -> plans.subscribe(state, command.planId(), command.paymentMethod(), command.replyTo()))
+        .onCommand(CancelSubscription.class, (state, command) -> plans.cancel(state, command.replyTo()))
+        .onCommand(GetSubscription.class, (state, command) -> plans.get(state, command.replyTo()))
+        .onCommand(CheckPlan.class, (state, command) -> plans.check(state, command.replyTo()))
+        .onCommand(PlanStep.class, (state, command) -> plans.step(state, command.step()));
     return builder.build();
   }
 
@@ -1252,7 +1269,10 @@ public final class TutorEntity
   /** Only money events ({@link LedgerEvent}) are tagged, for the ledger projection. */
   @Override
   public Set<String> tagsFor(Event event) {
-    return event instanceof LedgerEvent money && money.movesMoney() ? Set.of(tagFor(event.tutorId())) : Set.of();
+    // A plan's first charge is tagged too (its settlement is a LedgerEvent): the plan waker's due
+    // index (persistence/plans) hears of a subscription whose first answer never came.
+    boolean tagged = event instanceof LedgerEvent money && money.movesMoney() || event instanceof SubscriptionChargeStarted;
+    return tagged ? Set.of(tagFor(event.tutorId())) : Set.of();
   }
 
   // --- earnings ---
@@ -1318,6 +1338,8 @@ public final class TutorEntity
 
   private TutorEntity withPayouts(Payouts configured) {
     this.payouts = configured;
+    this.plans = new SubscriptionDriver<>(tutorId, new PlanOwner(), money, configured == null ? null : configured.provider(),
+        configured == null ? null : configured.retryInterval(), planTimes, clock, context, timers, PlanStep::new, Effect());
     return this;
   }
 
@@ -1417,183 +1439,52 @@ public final class TutorEntity
     return new PayoutResult(state.earnings().payoutById(payoutId).orElseThrow(), state.earnings().availableCents(clock.instant()), money.currency());
   }
 
-  // --- the tutor's plan: a subscription, each period charged through the provider ---
+  // --- the tutor's plan: a subscription, each period charged through the provider (SubscriptionDriver) ---
 
-  private ReplyEffect<Event, State> subscribe(Registered state, Subscribe command) {
-    if (payouts == null) {
-      return reject(command.replyTo(), Rejection.internal("payments are not configured"));
+  /** What the plan saga needs of a tutor: its events and its view. */
+  private final class PlanOwner implements SubscriptionDriver.Owner<Event, State, SubscriptionView> {
+    @Override
+    public MoneySettings.Plan.Kind kind() {
+      return MoneySettings.Plan.Kind.TUTOR;
     }
-    Optional<MoneySettings.Plan> plan = money.plan(command.planId());
-    if (plan.isEmpty()) {
-      return reject(command.replyTo(), Rejection.invalid("plan", "unknown plan " + Rejection.quoted(command.planId()) + "; see GET /v1/plans"));
-    }
-    if (plan.get().kind() != MoneySettings.Plan.Kind.TUTOR) {
-      return reject(command.replyTo(), Rejection.invalid("plan", "plan " + Rejection.quoted(command.planId()) + " is a student plan"));
-    }
-    String method = command.paymentMethod();
-    if (method == null || method.isBlank() || method.length() > 255) {
-      return reject(command.replyTo(), Rejection.invalid("paymentMethod", "a payment method id from the payment provider is required (at most 255 characters)"));
-    }
-    Subscription current = state.subscription();
-    if (current != null && current.status() == Subscription.Status.PENDING) {
-      if (current.planId().equals(command.planId()) && current.paymentMethod().equals(method)) {
-        waitForPlan(current.subscriptionId(), command.replyTo());
-        return Effect().noReply();
-      }
-      return reject(command.replyTo(), Rejection.conflict("a subscription to " + current.planId() + " is being paid; retry when it is done"));
-    }
-    if (current != null && current.active()) {
-      if (current.planId().equals(command.planId()) && !current.cancelAtPeriodEnd()) {
-        return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(tutorId, current)));
-      }
-      return reject(command.replyTo(), Rejection.conflict("the plan " + current.planId() + " is active until " + current.periodEnd()
-          + (current.cancelAtPeriodEnd() ? " (cancelled); subscribe again after it ends" : "; cancel it first")));
-    }
-    // Nothing, or a plan that is over or past due: a new subscription, its first period charged now.
-    MoneySettings.Plan p = plan.get();
-    String subscriptionId = UUID.randomUUID().toString();
-    SubscriptionChargeStarted started =
-        new SubscriptionChargeStarted(tutorId, subscriptionId, p.planId(), method, p.priceCents(), 1, clock.instant());
-    return Effect()
-        .persist(started)
-        .thenRun(s -> {
-          waitForPlan(subscriptionId, command.replyTo());
-          chargePlan(((Registered) s).subscription());
-        })
-        .thenNoReply();
-  }
 
-  private ReplyEffect<Event, State> cancelSubscription(Registered state, CancelSubscription command) {
-    Subscription current = state.subscription();
-    if (current == null || current.over() || current.status() == Subscription.Status.PENDING) {
-      // Nothing to cancel (a first charge still running is answered by its own outcome).
-      return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(tutorId, current)));
+    @Override
+    public Subscription subscription(State state) {
+      return state instanceof Registered registered ? registered.subscription() : null;
     }
-    if (current.status() == Subscription.Status.PAST_DUE) {
-      return Effect()
-          .persist(new SubscriptionEnded(tutorId, current.subscriptionId(), Subscription.Status.CANCELLED, clock.instant()))
-          .thenRun(s -> timers.cancel(PlanTick.INSTANCE))
-          .thenReply(command.replyTo(), s -> StatusReply.success(new SubscriptionView(tutorId, ((Registered) s).subscription())));
+
+    @Override
+    public Event chargeStarted(String subscriptionId, String planId, String paymentMethod, long priceCents, int period, Instant at) {
+      return new SubscriptionChargeStarted(tutorId, subscriptionId, planId, paymentMethod, priceCents, period, at);
     }
-    if (current.cancelAtPeriodEnd()) {
-      return Effect().reply(command.replyTo(), StatusReply.success(new SubscriptionView(tutorId, current)));
+
+    @Override
+    public Event chargeSettled(String subscriptionId, String planId, int period, long amountCents, ProviderResult result, Instant at) {
+      return new SubscriptionChargeSettled(tutorId, subscriptionId, planId, period, amountCents, result, at);
     }
-    return Effect()
-        .persist(new SubscriptionCancelRequested(tutorId, current.subscriptionId(), clock.instant()))
-        .thenReply(command.replyTo(), s -> StatusReply.success(new SubscriptionView(tutorId, ((Registered) s).subscription())));
-  }
 
-  /** Asks the provider for the pending period's price, idempotently by (tutor, plan, subscription, period). */
-  private void chargePlan(Subscription subscription) {
-    int period = subscription.pendingPeriod();
-    String key = Subscription.chargeKey(tutorId, subscription.planId(), subscription.subscriptionId(), period);
-    CompletionStage<ProviderResult> charged =
-        payouts.provider().charge(key, subscription.paymentMethod(), subscription.priceCents(), money.currency());
-    String id = subscription.subscriptionId();
-    context.pipeToSelf(charged, (result, error) -> result != null ? new PlanChargeAnswered(id, period, result) : new PlanChargeUnknown(id, period, String.valueOf(error)));
-  }
-
-  private static boolean chargingNow(Registered state, String subscriptionId, int period) {
-    Subscription s = state.subscription();
-    return s != null && s.subscriptionId().equals(subscriptionId) && s.charging() && s.pendingPeriod() == period;
-  }
-
-  private ReplyEffect<Event, State> planChargeAnswered(Registered state, PlanChargeAnswered answered) {
-    if (!chargingNow(state, answered.subscriptionId(), answered.period())) {
-      return Effect().noReply();
+    @Override
+    public Event cancelRequested(String subscriptionId, Instant at) {
+      return new SubscriptionCancelRequested(tutorId, subscriptionId, at);
     }
-    Subscription s = state.subscription();
-    SubscriptionChargeSettled settled = new SubscriptionChargeSettled(
-        tutorId, s.subscriptionId(), s.planId(), answered.period(), s.priceCents(), answered.result(), clock.instant());
-    return Effect()
-        .persist(settled)
-        .thenRun(after -> {
-          Subscription now = ((Registered) after).subscription();
-          answerPlanWaiting(now);
-          armPlanTimer(now);
-        })
-        .thenNoReply();
-  }
 
-  private ReplyEffect<Event, State> planChargeUnknown(Registered state, PlanChargeUnknown unknown) {
-    if (chargingNow(state, unknown.subscriptionId(), unknown.period())) {
-      context.getLog().warn("Plan charge {} of tutor {}: no answer from the payment provider ({}); asking again",
-          unknown.subscriptionId(), tutorId, unknown.error());
-      timers.startSingleTimer("plan-charge", new RetryPlanCharge(unknown.subscriptionId(), unknown.period()), payouts.retryInterval());
+    @Override
+    public Event ended(String subscriptionId, Subscription.Status status, Instant at) {
+      return new SubscriptionEnded(tutorId, subscriptionId, status, at);
     }
-    return Effect().noReply();
-  }
 
-  private ReplyEffect<Event, State> retryPlanCharge(Registered state, RetryPlanCharge retry) {
-    if (chargingNow(state, retry.subscriptionId(), retry.period())) {
-      chargePlan(state.subscription());
-    }
-    return Effect().noReply();
-  }
-
-  /** The plan's timer: renews a paid period that ended, ends a cancelled one, lapses a past-due one. */
-  private ReplyEffect<Event, State> planTick(Registered state, PlanTick tick) {
-    Subscription s = state.subscription();
-    if (s == null || payouts == null) {
-      return Effect().noReply();
-    }
-    Instant now = clock.instant();
-    return switch (s.due(now, planTimes.grace())) {
-      case RENEW -> Effect()
-          .persist(new SubscriptionChargeStarted(tutorId, s.subscriptionId(), s.planId(), s.paymentMethod(), s.priceCents(), s.period() + 1, now))
-          .thenRun(after -> chargePlan(((Registered) after).subscription()))
-          .thenNoReply();
-      case CANCEL -> Effect()
-          .persist(new SubscriptionEnded(tutorId, s.subscriptionId(), Subscription.Status.CANCELLED, now))
-          .thenNoReply();
-      case LAPSE -> Effect()
-          .persist(new SubscriptionEnded(tutorId, s.subscriptionId(), Subscription.Status.LAPSED, now))
-          .thenNoReply();
-      case NOTHING -> {
-        armPlanTimer(s);
-        yield Effect().noReply();
-      }
-    };
-  }
-
-  /** Arms the plan's single timer for its next due instant (at once if it is past). */
-  private void armPlanTimer(Subscription subscription) {
-    Instant next = subscription == null ? null : subscription.nextCheck(planTimes.grace());
-    if (next == null) {
-      timers.cancel(PlanTick.INSTANCE);
-      return;
-    }
-    Duration delay = Duration.between(clock.instant(), next);
-    timers.startSingleTimer(PlanTick.INSTANCE, PlanTick.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);
-  }
-
-  private void waitForPlan(String subscriptionId, ActorRef<StatusReply<SubscriptionView>> replyTo) {
-    waitingForPlan.computeIfAbsent(subscriptionId, id -> new ArrayList<>()).add(replyTo);
-  }
-
-  private void answerPlanWaiting(Subscription subscription) {
-    List<ActorRef<StatusReply<SubscriptionView>>> waiting = waitingForPlan.remove(subscription.subscriptionId());
-    if (waiting != null) {
-      SubscriptionView view = new SubscriptionView(tutorId, subscription);
-      waiting.forEach(replyTo -> replyTo.tell(StatusReply.success(view)));
+    @Override
+    public SubscriptionView view(Subscription subscription) {
+      return new SubscriptionView(tutorId, subscription);
     }
   }
 
   private Registered planChargeStarted(Registered state, SubscriptionChargeStarted e) {
-    if (e.period() == 1) {
-      return state.withSubscription(Subscription.started(e.subscriptionId(), e.planId(), e.paymentMethod(), e.priceCents(), e.at()));
-    }
-    Subscription s = state.subscription();
-    return s != null && s.subscriptionId().equals(e.subscriptionId()) ? state.withSubscription(s.renewing()) : state;
+    return state.withSubscription(plans.chargeStarted(state.subscription(), e.subscriptionId(), e.planId(), e.paymentMethod(), e.priceCents(), e.period(), e.at()));
   }
 
   private Registered planChargeSettled(Registered state, SubscriptionChargeSettled e) {
-    Subscription s = state.subscription();
-    if (s == null || !s.subscriptionId().equals(e.subscriptionId())) {
-      return state;
-    }
-    Duration period = money.plan(e.planId()).map(planTimes::periodOf).orElse(Duration.ZERO);
-    return state.withSubscription(s.settled(e.period(), e.result(), period, e.at()));
+    return state.withSubscription(plans.chargeSettled(state.subscription(), e.subscriptionId(), e.planId(), e.period(), e.result(), e.at()));
   }
 
   @Override
@@ -1609,11 +1500,7 @@ public final class TutorEntity
   private void recovered(State state) {
     if (state instanceof Registered registered && payouts != null) {
       registered.earnings().pendingPayouts().forEach(this::pay);
-      Subscription subscription = registered.subscription();
-      if (subscription != null && subscription.charging()) {
-        chargePlan(subscription);
-      }
-      armPlanTimer(subscription);
+      plans.recovered(registered);
     }
   }
 

@@ -461,4 +461,74 @@ class ProfileRulesTest {
     Catalog c = RULES.catalog();
     return new ProfileRules(new Catalog(c.subjects(), c.levels(), currency), 500, 50_000, 100, 2000, 20, 10);
   }
+
+  @Nested
+  class ContactDetails {
+
+    private TutorProfile tutorReachedAt(String email, String phone) {
+      TutorProfile p = validTutor();
+      return new TutorProfile(p.displayName(), p.subjects(), p.languages(), p.rateCents(), p.currency(), p.timezone(), p.bio(),
+          email, phone);
+    }
+
+    private StudentProfile studentReachedAt(String email, String phone) {
+      StudentProfile s = validStudent();
+      return new StudentProfile(s.displayName(), s.level(), s.languages(), s.timezone(), email, phone);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ada@example.com", "a.b+tag@mail.example.co.uk", "x_y-z@sub-domain.example.org", "  ada@example.com "})
+    void validAddressesAreAccepted(String email) {
+      assertThat(RULES.validate(tutorReachedAt(email, null))).isEmpty();
+      assertThat(RULES.validate(studentReachedAt(email, null))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ada", "ada@", "@example.com", "ada@example", "ada@@example.com", "a da@example.com",
+        "ada@exa mple.com", "\"ada\"@example.com", "ada@example.com\r\nBcc: x@y.z", "ada@-example.com", "ada.@example.com",
+        "<ada@example.com>", "ada@example..com"})
+    void malformedAddressesAreRefusedNamingTheField(String email) {
+      assertThat(RULES.validate(tutorReachedAt(email, null))).map(Rejection::field).contains("email");
+      assertThat(RULES.validate(studentReachedAt(email, null))).map(Rejection::field).contains("email");
+    }
+
+    @Test
+    void overlongAddressesAreRefused() {
+      assertThat(RULES.validate(studentReachedAt("a".repeat(65) + "@example.com", null))).map(Rejection::field).contains("email");
+      assertThat(RULES.validate(studentReachedAt("a@" + "b".repeat(60) + "." + "c".repeat(60) + "." + "d".repeat(60) + "." + "e".repeat(60) + ".com", null)))
+          .map(Rejection::field).contains("email");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+33612345678", "+14155550123", "+4930123456", "+123456789012345"})
+    void e164NumbersAreAccepted(String phone) {
+      assertThat(RULES.validate(tutorReachedAt(null, phone))).isEmpty();
+      assertThat(RULES.validate(studentReachedAt(null, phone))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0612345678", "+0612345678", "+33 6 12 34 56 78", "+1234", "+1234567890123456", "+33abc45678", "33612345678",
+        "+33-612-345-678"})
+    void otherNumbersAreRefusedNamingTheField(String phone) {
+      assertThat(RULES.validate(tutorReachedAt(null, phone))).map(Rejection::field).contains("phone");
+      assertThat(RULES.validate(studentReachedAt(null, phone))).map(Rejection::field).contains("phone");
+    }
+
+    @Test
+    void blankMeansNoneAndIsStoredAsNull() {
+      assertThat(RULES.validate(studentReachedAt("  ", ""))).isEmpty();
+      StudentProfile stored = studentReachedAt(" ", " +33612345678 ").normalised();
+      assertThat(stored.email()).isNull();
+      assertThat(stored.phone()).isEqualTo("+33612345678");
+      assertThat(tutorReachedAt(" ada@example.com ", "").normalised().email()).isEqualTo("ada@example.com");
+      assertThat(tutorReachedAt(" ada@example.com ", "").normalised().phone()).isNull();
+    }
+
+    @Test
+    void profilesWithoutContactDetailsStayValid() {
+      assertThat(validTutor().email()).isNull();
+      assertThat(validStudent().phone()).isNull();
+      assertThat(RULES.validate(validTutor())).isEmpty();
+    }
+  }
 }

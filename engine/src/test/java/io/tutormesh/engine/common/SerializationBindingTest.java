@@ -49,6 +49,10 @@ class SerializationBindingTest {
         new TutorEntity.Unregistered(),
         new StudentEntity.StudentSummary("s1", validStudent(), AT, AT),
         new StudentEntity.StudentProfileUpdated("s1", validStudent(), AT),
+        new StudentEntity.StudentProfileUpdated("s1", new StudentEntity.StudentProfile("Grace", "university", java.util.List.of("en"),
+            "UTC", "grace@example.com", "+14155550123"), AT),
+        new TutorEntity.TutorProfileUpdated("t1", new TutorEntity.TutorProfile(validTutor().displayName(), validTutor().subjects(),
+            validTutor().languages(), 4500, "EUR", "UTC", null, "ada@example.com", "+33612345678"), AT),
         new StudentEntity.Unregistered(),
         new TutorEntity.SubscriptionView("t1", null),
         new TutorEntity.SubscriptionView("t1", Subscription.started("sub-1", "pro", "pm_card_ok", 2900, AT)

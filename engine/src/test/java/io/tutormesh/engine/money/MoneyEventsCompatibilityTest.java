@@ -57,12 +57,17 @@ class MoneyEventsCompatibilityTest {
         Arguments.of(new SessionEntity.TutorMatched("sess-1", "ada", "o1", 4000, AT), List.of("escrowCents")),
         Arguments.of(new SessionEntity.SessionCompleted("sess-1", "s1", AT), List.of("releasedCents")),
         Arguments.of(new Wallet(250, Map.of("sess-1", 5000L), Map.of(), List.of()), List.of("escrowed", "charged")),
+        // Earnings snapshotted before credits were folded: nothing folded.
+        Arguments.of(new Earnings(Map.of(), 1200), List.of("folded")),
         Arguments.of(new TutorEntity.Registered(TestSupport.validTutor(), TutorEntity.Rating.NONE, AT, AT), List.of("earnings")),
         // A tutor snapshot written before tutor plans existed: no subscription.
         Arguments.of(new TutorEntity.Registered(TestSupport.validTutor(), TutorEntity.Rating.NONE, AT, AT), List.of("subscription")),
         Arguments.of(new TutorEntity.Registered(TestSupport.validTutor(), TutorEntity.Rating.NONE, AT, AT), List.of("earnings", "calendar")),
         Arguments.of(new SessionEntity.SessionCancelled("sess-1", "s1", AT), List.of("releasedCents")),
-        Arguments.of(new SessionEntity.Info("sess-1", "s1", REQUEST, "EUR", AT, 6000), List.of("start")));
+        Arguments.of(new SessionEntity.Info("sess-1", "s1", REQUEST, "EUR", AT, 6000), List.of("start")),
+        // Profiles (in registrations, updates, snapshots) written before contact details existed.
+        Arguments.of(TestSupport.validTutor(), List.of("email", "phone")),
+        Arguments.of(TestSupport.validStudent(), List.of("email", "phone")));
   }
 
   @ParameterizedTest

@@ -9,8 +9,9 @@ import io.tutormesh.engine.matching.InstantRequest;
 import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.PaymentProvider;
+import io.tutormesh.engine.money.PlanDue;
+import io.tutormesh.engine.money.PlanFixtures;
 import io.tutormesh.engine.money.PlanTimes;
-import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.SandboxProvider;
 import io.tutormesh.engine.money.Subscription;
 import io.tutormesh.engine.session.SessionEntity;
@@ -22,8 +23,6 @@ import io.tutormesh.engine.student.StudentEntity.SubscriptionView;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,50 +51,20 @@ class StudentSubscriptionTest {
   private static final MatchingSettings MATCHING =
       new MatchingSettings(Duration.ofSeconds(15), Duration.ofSeconds(60), 1, Duration.ofSeconds(1), Duration.ofSeconds(45), 3, 15, 180);
   private static final InstantRequest REQUEST = new InstantRequest("math", "high", "fr", 5000, 60);
-  /** plus: 30 days of 40 ms = a 1.2 s period; a past-due plan lapses after 0.6 s. */
-  private static final PlanTimes FAST = new PlanTimes(Duration.ofMillis(40), Duration.ofMillis(600));
+  private static final PlanTimes FAST = PlanFixtures.FAST;
   private static final AtomicInteger IDS = new AtomicInteger();
 
   @JUnit5TestKit
   final ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(TestSupport.testKitConfig()).build();
 
+  // Per test, captured by that test's provider: an entity of an earlier test whose timers still
+  // run charges its own sandbox, never this test's.
   private SandboxProvider sandbox;
-  private final AtomicReference<PaymentProvider> current = new AtomicReference<>();
-  private final List<String> keys = new CopyOnWriteArrayList<>();
-  private final PaymentProvider provider = new PaymentProvider() {
-    @Override
-    public CompletionStage<ProviderResult> charge(String key, String method, long amountCents, String currency) {
-      keys.add(key);
-      return current.get().charge(key, method, amountCents, currency);
-    }
-
-    @Override
-    public CompletionStage<ProviderResult> payout(String key, String accountId, long amountCents, String currency) {
-      return current.get().payout(key, accountId, amountCents, currency);
-    }
-  };
-  private static final PaymentProvider SILENT = new PaymentProvider() {
-    @Override
-    public CompletionStage<ProviderResult> charge(String key, String method, long amountCents, String currency) {
-      return new CompletableFuture<>();
-    }
-
-    @Override
-    public CompletionStage<ProviderResult> payout(String key, String accountId, long amountCents, String currency) {
-      return new CompletableFuture<>();
-    }
-  };
-  private static final PaymentProvider DECLINING = new PaymentProvider() {
-    @Override
-    public CompletionStage<ProviderResult> charge(String key, String method, long amountCents, String currency) {
-      return CompletableFuture.completedFuture(ProviderResult.declined(null, "card expired"));
-    }
-
-    @Override
-    public CompletionStage<ProviderResult> payout(String key, String accountId, long amountCents, String currency) {
-      return CompletableFuture.completedFuture(ProviderResult.declined(null, "no"));
-    }
-  };
+  private AtomicReference<PaymentProvider> current;
+  private List<String> keys;
+  private PaymentProvider provider;
+  private static final PaymentProvider SILENT = PlanFixtures.SILENT;
+  private static final PaymentProvider DECLINING = PlanFixtures.DECLINING;
 
   private String studentId;
   private EventSourcedBehaviorTestKit<Command, Event, State> kit;
@@ -103,17 +72,22 @@ class StudentSubscriptionTest {
   @BeforeEach
   void setUp() {
     sandbox = new SandboxProvider();
-    current.set(sandbox);
-    keys.clear();
+    current = new AtomicReference<>(sandbox);
+    keys = new CopyOnWriteArrayList<>();
+    provider = PlanFixtures.recording(current, keys);
     studentId = "subscriber-" + IDS.incrementAndGet();
     start(FAST);
   }
 
   private void start(PlanTimes times) {
+    start(times, Clock.systemUTC());
+  }
+
+  private void start(PlanTimes times, Clock clock) {
     StudentEntity.Payments payments = new StudentEntity.Payments(MONEY, provider, Duration.ofMillis(100));
     kit = EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        StudentEntity.create(studentId, TestSupport.defaultRules(), MATCHING, StudentEntity.Links.NONE, payments, times, Clock.systemUTC()),
+        StudentEntity.create(studentId, TestSupport.defaultRules(), MATCHING, StudentEntity.Links.NONE, payments, times, clock),
         EventSourcedBehaviorTestKit.enabledSerializationSettings());
     kit.<StatusReply<StudentEntity.StudentSummary>>runCommand(replyTo -> new StudentEntity.UpdateProfile(TestSupport.validStudent(), replyTo));
   }
@@ -238,5 +212,67 @@ class StudentSubscriptionTest {
     assertThat(event.refundedCents()).isEqualTo(3000 - 904);
     assertThat(reply.receiveMessage()).isEqualTo(new SessionEntity.StudentSettled("session-1", 904));
     assertThat(((Registered) kit.getState()).wallet().balanceCents()).isEqualTo(5250 - 904);
+  }
+  // --- the durable waker's wake-up: the timer is gone (passivated), only CheckPlan drives the plan ---
+
+  private PlanDue check() {
+    TestProbe<PlanDue> reply = testKit.createTestProbe();
+    kit.runCommand(new StudentEntity.CheckPlan(reply.getRef()));
+    return reply.receiveMessage(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aWakeUpRenewsAnEndedPeriodEndsACancelledPlanAndAnswersWhenToLookAgain() {
+    TestSupport.TestClock clock = new TestSupport.TestClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    start(PlanFixtures.SLOW, clock);
+    Subscription first = subscribe("plus", SandboxProvider.CARD_OK).getValue().subscription();
+    assertThat(check()).as("nothing due: answers the period's end").isEqualTo(new PlanDue(studentId, first.periodEnd()));
+    assertThat(keys).hasSize(1);
+
+    clock.advance(Duration.ofDays(30));
+    PlanDue renewing = check();
+    assertThat(renewing.nextCheckAt()).as("a charge runs: look again after the retry interval").isEqualTo(clock.instant().plusMillis(100));
+    awaitStatus(Subscription.Status.ACTIVE);
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertThat(subscription().period()).isEqualTo(2);
+      return null;
+    });
+    assertThat(keys).containsExactly(
+        Subscription.chargeKey(studentId, "plus", first.subscriptionId(), 1), Subscription.chargeKey(studentId, "plus", first.subscriptionId(), 2));
+    assertThat(check()).as("idempotent: nothing more due").isEqualTo(new PlanDue(studentId, subscription().periodEnd()));
+    assertThat(keys).hasSize(2);
+
+    kit.runCommand(StudentEntity.CancelSubscription::new);
+    clock.advance(Duration.ofDays(30));
+    assertThat(check()).as("ended: never again").isEqualTo(new PlanDue(studentId, null));
+    assertThat(subscription().status()).isEqualTo(Subscription.Status.CANCELLED);
+    assertThat(keys).hasSize(2);
+  }
+
+  @Test
+  void aWakeUpLapsesAPastDuePlanAfterTheGrace() {
+    TestSupport.TestClock clock = new TestSupport.TestClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    start(PlanFixtures.SLOW, clock);
+    subscribe("plus", SandboxProvider.CARD_OK);
+    current.set(DECLINING);
+    clock.advance(Duration.ofDays(30));
+    check();
+    awaitStatus(Subscription.Status.PAST_DUE);
+    assertThat(check()).isEqualTo(new PlanDue(studentId, subscription().pastDueSince().plus(Duration.ofDays(3))));
+    clock.advance(Duration.ofDays(3));
+    assertThat(check().nextCheckAt()).isNull();
+    assertThat(subscription().status()).isEqualTo(Subscription.Status.LAPSED);
+  }
+
+  @Test
+  void aWakeUpOfAStudentWithoutAPlanOrProfileAnswersNever() {
+    assertThat(check()).isEqualTo(new PlanDue(studentId, null));
+    var nobody = EventSourcedBehaviorTestKit.<Command, Event, State>create(
+        testKit.system(), StudentEntity.create("nobody-" + IDS.incrementAndGet(), TestSupport.defaultRules(), Clock.systemUTC()));
+    TestProbe<PlanDue> reply = testKit.createTestProbe();
+    var result = nobody.runCommand(new StudentEntity.CheckPlan(reply.getRef()));
+    assertThat(reply.receiveMessage().nextCheckAt()).isNull();
+    assertThat(result.hasNoEvents()).isTrue();
   }
 }

@@ -7,6 +7,8 @@ import io.tutormesh.engine.common.Rejection;
 import io.tutormesh.engine.ledger.LedgerEvent;
 import io.tutormesh.engine.ledger.Postings;
 import io.tutormesh.engine.money.PaymentProvider;
+import io.tutormesh.engine.money.PlanDue;
+import io.tutormesh.engine.money.PlanFixtures;
 import io.tutormesh.engine.money.PlanTimes;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.SandboxProvider;
@@ -23,8 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,59 +50,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TutorSubscriptionTest {
 
-  /** pro: 30 days of 40 ms = a 1.2 s period; a past-due plan lapses after 0.6 s. */
-  private static final PlanTimes FAST = new PlanTimes(Duration.ofMillis(40), Duration.ofMillis(600));
-  /** Real days: nothing renews or lapses during a test. */
-  private static final PlanTimes SLOW = new PlanTimes(Duration.ofDays(1), Duration.ofDays(3));
+  private static final PlanTimes FAST = PlanFixtures.FAST;
+  private static final PlanTimes SLOW = PlanFixtures.SLOW;
   private static final AtomicInteger IDS = new AtomicInteger();
 
   @JUnit5TestKit
   final ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(TestSupport.testKitConfig()).build();
 
-  // Per test, captured by that test's provider: an entity of an earlier test whose timers still
-  // run charges its own sandbox, never this test's.
   private SandboxProvider sandbox;
   private AtomicReference<PaymentProvider> current;
   private List<String> keys;
   private PaymentProvider provider;
 
-  private static PaymentProvider recording(AtomicReference<PaymentProvider> current, List<String> keys) {
-    return new PaymentProvider() {
-      @Override
-      public CompletionStage<ProviderResult> charge(String key, String method, long amountCents, String currency) {
-        keys.add(key);
-        return current.get().charge(key, method, amountCents, currency);
-      }
-
-      @Override
-      public CompletionStage<ProviderResult> payout(String key, String accountId, long amountCents, String currency) {
-        return current.get().payout(key, accountId, amountCents, currency);
-      }
-    };
-  }
-
-  private static final PaymentProvider SILENT = new PaymentProvider() {
-    @Override
-    public CompletionStage<ProviderResult> charge(String key, String method, long amountCents, String currency) {
-      return new CompletableFuture<>();
-    }
-
-    @Override
-    public CompletionStage<ProviderResult> payout(String key, String accountId, long amountCents, String currency) {
-      return new CompletableFuture<>();
-    }
-  };
-  private static final PaymentProvider DECLINING = new PaymentProvider() {
-    @Override
-    public CompletionStage<ProviderResult> charge(String key, String method, long amountCents, String currency) {
-      return CompletableFuture.completedFuture(ProviderResult.declined(null, "card expired"));
-    }
-
-    @Override
-    public CompletionStage<ProviderResult> payout(String key, String accountId, long amountCents, String currency) {
-      return CompletableFuture.completedFuture(ProviderResult.declined(null, "no"));
-    }
-  };
+  private static final PaymentProvider SILENT = PlanFixtures.SILENT;
+  private static final PaymentProvider DECLINING = PlanFixtures.DECLINING;
 
   private String tutorId;
   private EventSourcedBehaviorTestKit<Command, Event, State> kit;
@@ -112,16 +73,20 @@ class TutorSubscriptionTest {
     sandbox = new SandboxProvider();
     current = new AtomicReference<>(sandbox);
     keys = new CopyOnWriteArrayList<>();
-    provider = recording(current, keys);
+    provider = PlanFixtures.recording(current, keys);
     tutorId = "pro-" + IDS.incrementAndGet();
     start(FAST);
   }
 
   private void start(PlanTimes times) {
+    start(times, Clock.systemUTC());
+  }
+
+  private void start(PlanTimes times, Clock clock) {
     kit = EventSourcedBehaviorTestKit.create(
         testKit.system(),
         TutorEntity.create(tutorId, TestSupport.defaultRules(), null, TutorEntity.Links.NONE,
-            new TutorEntity.Payouts(provider, Duration.ofMillis(100)), times, Clock.systemUTC()),
+            new TutorEntity.Payouts(provider, Duration.ofMillis(100)), times, clock),
         EventSourcedBehaviorTestKit.enabledSerializationSettings());
     kit.<StatusReply<TutorEntity.TutorSummary>>runCommand(replyTo -> new TutorEntity.UpdateProfile(TestSupport.validTutor(), replyTo));
   }
@@ -343,5 +308,50 @@ class TutorSubscriptionTest {
     kit.restart();
     assertThat(earnings().earnings().credits().get("session-1").commissionPercent()).as("kept as credited").isEqualTo(28);
     assertThat(earnings().planId()).as("the plan survives a restart").isEqualTo("pro");
+  }
+  // --- the durable waker's wake-up: the timer is gone (passivated), only CheckPlan drives the plan ---
+
+  private PlanDue check() {
+    TestProbe<PlanDue> reply = testKit.createTestProbe();
+    kit.runCommand(new TutorEntity.CheckPlan(reply.getRef()));
+    return reply.receiveMessage(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aWakeUpRenewsAnEndedPeriodThenAPastDuePlanLapses() {
+    TestSupport.TestClock clock = new TestSupport.TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    start(SLOW, clock);
+    Subscription first = subscribe("pro", SandboxProvider.CARD_OK).getValue().subscription();
+    assertThat(check()).isEqualTo(new PlanDue(tutorId, first.periodEnd()));
+
+    clock.advance(Duration.ofDays(30));
+    check();
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertThat(subscription().period()).isEqualTo(2);
+      assertThat(subscription().charging()).isFalse();
+      return null;
+    });
+    assertThat(keys).contains(Subscription.chargeKey(tutorId, "pro", first.subscriptionId(), 2));
+    assertThat(check()).as("idempotent").isEqualTo(new PlanDue(tutorId, subscription().periodEnd()));
+
+    current.set(DECLINING);
+    clock.advance(Duration.ofDays(30));
+    check();
+    awaitStatus(Subscription.Status.PAST_DUE);
+    clock.advance(Duration.ofDays(3));
+    assertThat(check()).isEqualTo(new PlanDue(tutorId, null));
+    assertThat(subscription().status()).isEqualTo(Subscription.Status.LAPSED);
+    assertThat(earnings().planId()).isNull();
+  }
+
+  @Test
+  void aWakeUpOfAnUnknownTutorAnswersNeverAndWritesNothing() {
+    var nobody = EventSourcedBehaviorTestKit.<Command, Event, State>create(
+        testKit.system(), TutorEntity.create("nobody-" + IDS.incrementAndGet(), TestSupport.defaultRules(), Clock.systemUTC()));
+    TestProbe<PlanDue> reply = testKit.createTestProbe();
+    var result = nobody.runCommand(new TutorEntity.CheckPlan(reply.getRef()));
+    assertThat(reply.receiveMessage().nextCheckAt()).isNull();
+    assertThat(result.hasNoEvents()).isTrue();
   }
 }

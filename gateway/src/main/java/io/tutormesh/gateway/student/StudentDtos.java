@@ -1,5 +1,6 @@
 package io.tutormesh.gateway.student;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.gateway.review.ReviewDtos;
 import io.tutormesh.gateway.tutor.TutorDtos;
@@ -11,15 +12,17 @@ public final class StudentDtos {
   private StudentDtos() {}
 
   /** `PUT /v1/students/{id}`. */
-  public record ProfileRequest(String displayName, String level, List<String> languages, String timezone) {
+  public record ProfileRequest(
+      String displayName, String level, List<String> languages, String timezone, String email, String phone) {
     StudentEntity.StudentProfile toProfile() {
-      return new StudentEntity.StudentProfile(displayName, level, languages, timezone);
+      return new StudentEntity.StudentProfile(displayName, level, languages, timezone, email, phone);
     }
   }
 
   /**
-   * `GET /v1/students/{id}` and the answer to a PUT; {@code rating} and {@code reviews} (the last
-   * visible ones, newest first) are what the student's tutors said.
+   * `GET /v1/students/{id}` and the answer to a PUT (the student and admins only, contact details
+   * included); {@code rating} and {@code reviews} (the last visible ones, newest first) are what the
+   * student's tutors said.
    */
   public record Student(
       String studentId,
@@ -30,13 +33,15 @@ public final class StudentDtos {
       Instant createdAt,
       Instant updatedAt,
       TutorDtos.Rating rating,
-      List<ReviewDtos.Review> reviews) {
+      List<ReviewDtos.Review> reviews,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String email,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String phone) {
 
     static Student of(StudentEntity.StudentSummary s) {
       StudentEntity.StudentProfile p = s.profile();
       return new Student(
           s.studentId(), p.displayName(), p.level(), p.languages(), p.timezone(), s.createdAt(), s.updatedAt(),
-          ReviewDtos.rating(s.rating()), ReviewDtos.Review.of(s.reviews()));
+          ReviewDtos.rating(s.rating()), ReviewDtos.Review.of(s.reviews()), p.email(), p.phone());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.tutormesh.gateway.tutor;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tutormesh.engine.tutor.TutorEntity;
 import io.tutormesh.gateway.http.Problem;
 import io.tutormesh.gateway.http.ProblemException;
@@ -21,7 +22,9 @@ public final class TutorDtos {
       Long rateCents,
       String currency,
       String timezone,
-      String bio) {
+      String bio,
+      String email,
+      String phone) {
 
     TutorEntity.TutorProfile toProfile() {
       if (rateCents == null) {
@@ -33,13 +36,17 @@ public final class TutorDtos {
               : subjects.stream()
                   .map(s -> s == null ? null : new TutorEntity.SubjectOffer(s.subject(), s.levels()))
                   .toList();
-      return new TutorEntity.TutorProfile(displayName, offers, languages, rateCents, currency, timezone, bio);
+      return new TutorEntity.TutorProfile(displayName, offers, languages, rateCents, currency, timezone, bio, email, phone);
     }
   }
 
   public record Rating(Double average, int count) {}
 
-  /** `GET /v1/tutors/{id}` and the answer to a PUT; {@code reviews}: the last visible reviews about the tutor, newest first. */
+  /**
+   * `GET /v1/tutors/{id}` and the answer to a PUT; {@code reviews}: the last visible reviews about
+   * the tutor, newest first. {@code email} and {@code phone} are private: only in {@link #ofOwn}
+   * (the tutor, an admin); {@link #of} leaves them out of the JSON.
+   */
   public record Tutor(
       String tutorId,
       String displayName,
@@ -53,9 +60,21 @@ public final class TutorDtos {
       String presence,
       Instant createdAt,
       Instant updatedAt,
-      List<ReviewDtos.Review> reviews) {
+      List<ReviewDtos.Review> reviews,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String email,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String phone) {
 
+    /** The public profile: no contact details. */
     public static Tutor of(TutorEntity.TutorSummary s) {
+      return of(s, false);
+    }
+
+    /** The profile as its tutor and admins see it: with the contact details. */
+    public static Tutor ofOwn(TutorEntity.TutorSummary s) {
+      return of(s, true);
+    }
+
+    private static Tutor of(TutorEntity.TutorSummary s, boolean withContacts) {
       TutorEntity.TutorProfile p = s.profile();
       return new Tutor(
           s.tutorId(),
@@ -70,7 +89,9 @@ public final class TutorDtos {
           s.presence().name(),
           s.createdAt(),
           s.updatedAt(),
-          ReviewDtos.Review.of(s.reviews()));
+          ReviewDtos.Review.of(s.reviews()),
+          withContacts ? p.email() : null,
+          withContacts ? p.phone() : null);
     }
   }
 

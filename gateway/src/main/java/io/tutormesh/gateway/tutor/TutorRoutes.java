@@ -37,15 +37,16 @@ public final class TutorRoutes extends ApiDirectives {
 
   private Route tutor(String id) {
     return endpoint("/v1/tutors/{id}", () -> authenticated(who -> validId("id", id, () -> concat(
-        get(() -> getTutor(id)),
+        get(() -> getTutor(id, who.mayReadPrivateOf(Role.TUTOR, id))),
         put(() -> authorize(who.mayWriteAs(Role.TUTOR, id), "only this tutor or an admin may write it", () -> putTutor(id)))))));
   }
 
-  private Route getTutor(String id) {
+  /** The public profile; with its contact details for the tutor itself and admins. */
+  private Route getTutor(String id, boolean owner) {
     return reply(
         200,
         sharding.entityRefFor(TutorEntity.ENTITY_KEY, id).askWithStatus(TutorEntity.GetTutor::new, askTimeout),
-        TutorDtos.Tutor::of);
+        summary -> owner ? TutorDtos.Tutor.ofOwn(summary) : TutorDtos.Tutor.of(summary));
   }
 
   private Route putTutor(String id) {
@@ -58,7 +59,7 @@ public final class TutorRoutes extends ApiDirectives {
               sharding
                   .entityRefFor(TutorEntity.ENTITY_KEY, id)
                   .askWithStatus(replyTo -> new TutorEntity.UpdateProfile(profile, replyTo), askTimeout),
-              TutorDtos.Tutor::of);
+              TutorDtos.Tutor::ofOwn);
         });
   }
 }

@@ -39,6 +39,7 @@ public abstract class MoneyFlowFixture {
   protected static final long TUTOR_RATE = 3000;
 
   protected static Node node;
+  private static Map<String, Object> nodeSettings;
   protected static Api api;
   protected static String admin;
 
@@ -61,9 +62,21 @@ public abstract class MoneyFlowFixture {
         settings.put(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
       }
     });
+    nodeSettings = Map.copyOf(settings);
     node = TestNodes.start(settings);
     api = new Api(node.httpPort());
     admin = api.token(unique("admin"), "admin");
+  }
+
+  /**
+   * Stops the node (every entity with it, timers and all) and starts a new one with the same
+   * settings on the same keyspace: what survives is what is in Cassandra. Tokens stay valid.
+   */
+  protected static void restartNode() throws Exception {
+    node.stop();
+    node = null;
+    node = TestNodes.start(nodeSettings);
+    api = new Api(node.httpPort());
   }
 
   @AfterAll

@@ -26,6 +26,11 @@ public final class TestNodes {
     return Node.start(config(overrides));
   }
 
+  /** A node whose notifications run on {@code notificationClock} (turn them on in {@code overrides}). */
+  public static Node start(Map<String, Object> overrides, java.time.Clock notificationClock) throws Exception {
+    return Node.start(config(overrides), notificationClock);
+  }
+
   /** Two nodes in one cluster: the first is the seed. */
   public static List<Node> startCluster() throws Exception {
     int seedPort = freePort();
@@ -67,9 +72,15 @@ public final class TestNodes {
     // Every test cluster shares the keyspace: sessions remembered by one would restart in the
     // next test's cluster. Only the tests of that feature turn it on.
     settings.put("tutormesh.matching.remember-sessions", false);
+    // Likewise the plan waker would wake every plan of every earlier test (and run) in the shared
+    // keyspace, renewing them at this node's day-length. Only the tests of the waker turn it on.
+    settings.put("tutormesh.money.plan-waker.enabled", false);
     // Tests check what happens, not how fast: on a loaded 2-core machine a node just started may
     // take seconds to answer, which must not turn into a 503 (the overload tests set their own).
     settings.put("tutormesh.ask-timeout", "15s");
+    // The notification outbox is shared by every node of the keyspace: only the tests of that
+    // feature turn it on (with an outbox name of their own), the others save its polling.
+    settings.put("tutormesh.notifications.enabled", false);
     settings.put("tutormesh.matching.accept-budget", "15s");
     settings.putAll(overrides);
     return ConfigFactory.load(ConfigFactory.parseMap(settings).withFallback(ConfigFactory.defaultApplication()));

@@ -1,18 +1,20 @@
 package io.tutormesh.persistence.kpis;
 
 import io.tutormesh.engine.session.SessionEntity;
+import io.tutormesh.persistence.ChainedHandler;
+import io.tutormesh.persistence.FirstEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
 import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.projection.Projection;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
@@ -21,12 +23,12 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.projection.javadsl.SourceProvider;
-import org.apache.pekko.stream.javadsl.Sink;
 
 /**
  * The KPI projections, one instance per tag run by a {@link ShardedDaemonProcess} (exactly one in
  * the cluster, moved when its node leaves), offsets in Cassandra: {@code kpi-sessions} over
- * {@code session-0..3} (only a session's matched and ended events are tagged). The students' and
+ * {@code session-0..3} (only a session's booked, matched and ended events are tagged; the
+ * notifications ride on this stream too, see {@link #init(ActorSystem, KpiRepository, Supplier)}). The students' and
  * tutors' money KPIs ride on the ledger's projections (see {@link #init}). At least once; the
  * handlers are idempotent.
  */
@@ -43,14 +45,24 @@ public final class KpiProjection {
    * kpi-tutors}) are no longer written.
    */
   public static void init(ActorSystem<?> system, KpiRepository repository) {
+    init(system, repository, null);
+  }
+
+  /**
+   * The sessions' KPIs, and another read side of the same session events ({@code alsoSessions},
+   * e.g. the notifications; null: none) fed by the same stream through a {@link ChainedHandler}.
+   */
+  public static void init(
+      ActorSystem<?> system, KpiRepository repository, Supplier<Handler<EventEnvelope<SessionEntity.Event>>> alsoSessions) {
     List<String> sessionTags = IntStream.range(0, SessionEntity.TAG_COUNT).mapToObj(i -> "session-" + i).toList();
-    CassandraReadJournal journal = PersistenceQuery.get(system).getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
-    Function<String, CompletionStage<Optional<Instant>>> requestedAt = persistenceId -> journal
-        .currentEventsByPersistenceId(persistenceId, 1, 1)
-        .map(envelope -> envelope.event() instanceof SessionEntity.Event e ? Optional.of(e.at()) : Optional.<Instant>empty())
-        .runWith(Sink.headOption(), system)
-        .thenApply(first -> first.flatMap(found -> found));
-    run(system, SESSIONS, sessionTags, () -> new KpiHandler.Sessions(repository, requestedAt));
+    Function<String, CompletionStage<Optional<Object>>> first = FirstEvent.reader(system);
+    Function<String, CompletionStage<Optional<Instant>>> requestedAt = persistenceId -> first.apply(persistenceId)
+        .thenApply(found -> found.flatMap(event -> event instanceof SessionEntity.Event e ? Optional.of(e.at()) : Optional.<Instant>empty()));
+    if (alsoSessions == null) {
+      run(system, SESSIONS, sessionTags, () -> new KpiHandler.Sessions(repository, requestedAt));
+    } else {
+      run(system, SESSIONS, sessionTags, () -> new ChainedHandler<>(new KpiHandler.Sessions(repository, requestedAt), alsoSessions.get()));
+    }
   }
 
   private static <E> void run(ActorSystem<?> system, String name, List<String> tags,

@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.tutormesh.engine.ledger.Postings;
+import io.tutormesh.engine.ledger.TrialBalance;
 import io.tutormesh.persistence.CassandraSchema;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 
 /**
@@ -25,26 +28,33 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
 public final class CassandraLedgerRepository implements LedgerRepository {
 
   private static final String PLUGIN_SESSION = "pekko.persistence.cassandra";
+  /** Rows per page of the trial balance's stream. */
+  static final int PAGE_SIZE = 5000;
 
   private final CassandraSession session;
+  private final Materializer materializer;
   private final String insertLine;
   private final String selectLines;
   private final String insertTopUp;
   private final String selectTopUp;
+  private final String insertUnmatched;
 
-  CassandraLedgerRepository(CassandraSession session, String keyspace) {
+  CassandraLedgerRepository(CassandraSession session, String keyspace, Materializer materializer) {
     String ks = CassandraSchema.validateKeyspace(keyspace);
     this.session = session;
+    this.materializer = materializer;
     this.insertLine = "INSERT INTO " + ks + ".ledger_lines (transfer_id, leg, side, account, amount_cents, at, event)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?)";
     this.selectLines = "SELECT transfer_id, leg, side, account, amount_cents, at FROM " + ks + ".ledger_lines";
     this.insertTopUp = "INSERT INTO " + ks + ".ledger_top_ups (transfer_id, student_id, top_up_id, price_cents, credit_cents, bonus_cents)"
         + " VALUES (?, ?, ?, ?, ?, ?)";
     this.selectTopUp = "SELECT top_up_id, price_cents, credit_cents, bonus_cents FROM " + ks + ".ledger_top_ups WHERE transfer_id = ?";
+    this.insertUnmatched = "INSERT INTO " + ks + ".ledger_unmatched (event, kind, reference, at, reason) VALUES (?, ?, ?, ?, ?)";
   }
 
   public static CassandraLedgerRepository create(ClassicActorSystemProvider system, String keyspace) {
-    return new CassandraLedgerRepository(CassandraSessionRegistry.get(system).sessionFor(PLUGIN_SESSION), keyspace);
+    return new CassandraLedgerRepository(
+        CassandraSessionRegistry.get(system).sessionFor(PLUGIN_SESSION), keyspace, Materializer.matFromSystem(system));
   }
 
   @Override
@@ -83,11 +93,31 @@ public final class CassandraLedgerRepository implements LedgerRepository {
   }
 
   @Override
+  public CompletionStage<Done> recordUnmatched(Unmatched unmatched) {
+    return session.prepare(insertUnmatched)
+        .thenApply(p -> quorum(p.bind(unmatched.event(), unmatched.kind(), unmatched.reference(), unmatched.at(), unmatched.reason())))
+        .thenCompose(session::executeWrite);
+  }
+
+  @Override
   public CompletionStage<List<Postings.Line>> lines() {
     return session.prepare(selectLines)
         .thenApply(p -> quorum(p.bind()))
         .thenCompose(session::selectAll)
         .thenApply(rows -> rows.stream().map(CassandraLedgerRepository::line).toList());
+  }
+
+  /**
+   * Streams {@code ledger_lines} page by page ({@link #PAGE_SIZE} rows a request, each page its
+   * own request with the driver's timeout) into a running sum: however large the ledger, no read
+   * returns it whole and memory holds one number per account.
+   */
+  @Override
+  public CompletionStage<TrialBalance> trialBalance() {
+    return session.prepare(selectLines)
+        .thenCompose(p -> session.select(quorum(p.bind()).setPageSize(PAGE_SIZE))
+            .runWith(Sink.fold(new TrialBalance.Sum(), (sum, row) -> sum.add(line(row))), materializer))
+        .thenApply(TrialBalance.Sum::result);
   }
 
   private static BoundStatement bind(PreparedStatement prepared, Postings.Line line, String event) {

@@ -33,7 +33,7 @@ public final class LedgerCheck {
    * alone can make the ledger look behind the provider (LAGGING), never ahead (MISMATCH).
    */
   public CompletionStage<Report> run() {
-    return providerTotals.get().thenCompose(totals -> repository.lines()
-        .thenApply(lines -> new Report(TrialBalance.of(lines), totals.chargedCents())));
+    return providerTotals.get().thenCompose(totals -> repository.trialBalance()
+        .thenApply(balance -> new Report(balance, totals.chargedCents())));
   }
 }

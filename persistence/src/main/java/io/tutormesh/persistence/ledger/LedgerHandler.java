@@ -9,6 +9,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the students' money events (top-ups, escrows, settlements, plan fees) and, in {@link
@@ -17,6 +19,8 @@ import org.apache.pekko.projection.javadsl.Handler;
  * rows again.
  */
 public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Event>> {
+
+  private static final Logger log = LoggerFactory.getLogger(LedgerHandler.class);
 
   private final LedgerRepository repository;
 
@@ -39,15 +43,14 @@ public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Eve
         // It carries its terms: posted whether or not its TopUpStarted was seen (they may come apart).
         return post(Postings.topUpSettled(settled.studentId(), settled.terms(), settled.result(), settled.at()), source);
       }
-      // An older event: its TopUpStarted came earlier in the same tag (one student's events keep their order).
-      return repository.topUp(settled.topUpId()).thenCompose(terms -> repository.post(
-          Postings.topUpSettled(
-              settled.studentId(),
-              terms.orElseThrow(() -> new IllegalStateException(
-                  "no TopUpStarted seen for top-up " + settled.topUpId() + " of " + source + ": cannot post it")),
-              settled.result(),
-              settled.at()),
-          source));
+      // An older event: its TopUpStarted came earlier in the same tag (one student's events keep
+      // their order), so its terms are remembered, unless that start was never projected (written
+      // before top-ups were tagged, or its offset lost). Then nothing tells what it moved: it is
+      // recorded as unmatched for an operator (and logged), and the stream goes on instead of
+      // failing on it forever.
+      return repository.topUp(settled.topUpId()).thenCompose(terms -> terms.isPresent()
+          ? repository.post(Postings.topUpSettled(settled.studentId(), terms.get(), settled.result(), settled.at()), source)
+          : unmatched(settled, source));
     }
     String source = envelope.persistenceId() + "#" + envelope.sequenceNr();
     if (event instanceof StudentEntity.InstantRequestClosed closed && closed.movesMoney()) {
@@ -68,6 +71,12 @@ public final class LedgerHandler extends Handler<EventEnvelope<StudentEntity.Eve
 
   private CompletionStage<Done> post(java.util.List<Postings.Posting> postings, String source) {
     return postings.isEmpty() ? CompletableFuture.completedFuture(Done.getInstance()) : repository.post(postings, source);
+  }
+
+  private CompletionStage<Done> unmatched(StudentEntity.TopUpSettled settled, String source) {
+    String reason = "TopUpSettled without terms, and no TopUpStarted seen for top-up " + settled.topUpId() + ": its amounts are unknown";
+    log.warn("Ledger: {} of {} not posted ({}); recorded in ledger_unmatched", source, settled.studentId(), reason);
+    return repository.recordUnmatched(new LedgerRepository.Unmatched(source, "TopUpSettled", settled.topUpId(), settled.at(), reason));
   }
 
   /**

@@ -26,7 +26,7 @@ import org.apache.pekko.projection.javadsl.SourceProvider;
  * instance per tag, each run by a {@link ShardedDaemonProcess} so that every tag has exactly one
  * running instance in the cluster (moved to another node when its node leaves). Offsets are kept
  * in Cassandra ({@code offset_store}, schema/004); delivery is at least once, and the handler is
- * idempotent. Other read sides of the same events (the finance KPIs) ride on these streams
+ * idempotent. Other read sides of the same events (the finance KPIs, the payout notices) ride on these streams
  * ({@link ChainedHandler}) instead of reading every event again.
  */
 public final class LedgerProjection {

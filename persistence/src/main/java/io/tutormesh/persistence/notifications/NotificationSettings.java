@@ -7,11 +7,13 @@ import java.util.List;
 /**
  * {@code tutormesh.notifications} (defaults and comments in the engine's {@code reference.conf}).
  *
- * @param enabled whether a node runs the outbox worker (off by default: not wired yet)
+ * @param enabled whether a node runs the outbox worker and turns its events into notifications
  * @param pollInterval how often the worker looks for due notifications
  * @param batchSize notifications claimed per look, at most
  * @param sendTimeout a send that has not finished by then counts as failed
  * @param reminderOffsets how long before a lesson's start its reminders are due
+ * @param smtp the SMTP server of the e-mail channel; null when none is configured ({@code
+ *     smtp.host} empty): e-mails are then written to the log ({@link LogEmailChannel})
  */
 public record NotificationSettings(
     boolean enabled,
@@ -117,8 +119,10 @@ public record NotificationSettings(
         c.getInt("batch-size"),
         c.getDuration("send-timeout"),
         c.getDurationList("reminder-offsets"),
-        new Smtp(smtp.getString("host"), smtp.getInt("port"), smtp.getString("from"), smtp.getString("username"),
-            smtp.getString("password"), smtp.getBoolean("starttls"), smtp.getDuration("timeout")));
+        smtp.getString("host").isBlank()
+            ? null
+            : new Smtp(smtp.getString("host"), smtp.getInt("port"), smtp.getString("from"), smtp.getString("username"),
+                smtp.getString("password"), smtp.getBoolean("starttls"), smtp.getDuration("timeout")));
   }
 
   private static void requirePositive(String name, Duration value) {

@@ -108,13 +108,15 @@ public final class OutboxWorker {
 
   /**
    * The channels of a node: e-mail over {@code tutormesh.notifications.smtp} on the blocking-IO
-   * dispatcher, SMS through {@code sms} (e.g. {@link LogSmsProvider}).
+   * dispatcher (to the log, {@link LogEmailChannel}, when no SMTP host is configured), SMS through
+   * {@code sms} (e.g. {@link LogSmsProvider}).
    */
   public static Map<Channel, NotificationChannel> channels(
       ActorSystem<?> system, NotificationSettings settings, SmsProvider sms) {
     Map<Channel, NotificationChannel> channels = new EnumMap<>(Channel.class);
-    channels.put(Channel.EMAIL,
-        new EmailChannel(settings.smtp(), system.dispatchers().lookup(DispatcherSelector.blocking())));
+    channels.put(Channel.EMAIL, settings.smtp() == null
+        ? new LogEmailChannel()
+        : new EmailChannel(settings.smtp(), system.dispatchers().lookup(DispatcherSelector.blocking())));
     channels.put(Channel.SMS, new SmsChannel(sms));
     return channels;
   }

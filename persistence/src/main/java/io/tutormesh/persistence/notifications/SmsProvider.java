@@ -21,7 +21,16 @@ import java.util.concurrent.CompletionStage;
  *   <li>Credentials and endpoints come from configuration ({@code tutormesh.notifications.sms...}
  *       with {@code ${?ENV}} overrides), never from code; an adapter logs no secret and no full
  *       number.
+ *   <li>A Twilio-like adapter, concretely: POST the message (to, text, its sender id from config)
+ *       to the provider's API with an HTTP client that has a timeout shorter than {@code
+ *       tutormesh.notifications.send-timeout}; complete on a 2xx answer that names the provider's
+ *       message id (log that id, not the text); fail the stage on 4xx (the outbox retries with
+ *       backoff, then gives up: a refused number stays refused) and on 5xx, 429 or no answer.
  * </ul>
+ *
+ * <p>Plugging one in: the node passes its provider to {@code Notifications.start} (in the
+ * gateway's {@code Node}, {@link LogSmsProvider} today); a real adapter is chosen there, e.g. by a
+ * {@code tutormesh.notifications.sms.provider} key, with its settings beside it.
  */
 public interface SmsProvider {
 

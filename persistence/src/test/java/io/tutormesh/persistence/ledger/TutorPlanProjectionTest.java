@@ -34,34 +34,6 @@ class TutorPlanProjectionTest {
 
   private static final Instant AT = Instant.parse("2026-11-28T10:00:00Z");
 
-  /** Keeps what is posted, in memory. */
-  private static final class Ledger implements LedgerRepository {
-    final List<Postings.Posting> posted = new CopyOnWriteArrayList<>();
-
-    @Override
-    public CompletionStage<Done> rememberTopUp(String studentId, Postings.TopUpTerms terms) {
-      return CompletableFuture.completedFuture(Done.getInstance());
-    }
-
-    @Override
-    public CompletionStage<Optional<Postings.TopUpTerms>> topUp(String topUpId) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-
-    @Override
-    public CompletionStage<Done> post(List<Postings.Posting> postings, String event) {
-      posted.addAll(postings);
-      return CompletableFuture.completedFuture(Done.getInstance());
-    }
-
-    @Override
-    public CompletionStage<List<Postings.Line>> lines() {
-      List<Postings.Line> lines = new ArrayList<>();
-      posted.forEach(p -> lines.addAll(p.lines()));
-      return CompletableFuture.completedFuture(lines);
-    }
-  }
-
   private static final class Kpi implements KpiRepository {
     final List<Kpis.MoneyRow> money = new CopyOnWriteArrayList<>();
 
@@ -106,7 +78,7 @@ class TutorPlanProjectionTest {
 
   @Test
   void aPaidPeriodIsPlanRevenueFromTheProvidersClearingAndARefusedOneMovesNothing() throws Exception {
-    Ledger ledger = new Ledger();
+    InMemoryLedger ledger = new InMemoryLedger();
     LedgerHandler.Tutors handler = new LedgerHandler.Tutors(ledger);
 
     run(handler.process(envelope(charge(1, ProviderResult.succeeded("ch_1")), 5)));

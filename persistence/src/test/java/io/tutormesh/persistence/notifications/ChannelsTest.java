@@ -61,4 +61,15 @@ class ChannelsTest {
         new NotificationSettings.Smtp("localhost", 25, "not an @ address <<", "", "", false, Duration.ofSeconds(1)),
         Runnable::run)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void logEmailChannelAcceptsEmailsMaskingTheAddressAndRefusesAnSms() {
+    LogEmailChannel channel = new LogEmailChannel();
+
+    assertThat(channel.send(EMAIL)).isCompleted();
+    assertThat(LogEmailChannel.mask("anna@example.com")).isEqualTo("a***@example.com");
+    assertThat(LogEmailChannel.mask("@x")).isEqualTo("***");
+    assertThatThrownBy(() -> channel.send(SMS).toCompletableFuture().join())
+        .hasCauseInstanceOf(IllegalArgumentException.class);
+  }
 }

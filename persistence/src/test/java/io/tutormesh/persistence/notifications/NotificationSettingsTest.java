@@ -19,13 +19,23 @@ class NotificationSettingsTest {
   void defaultsFromReferenceConf() {
     NotificationSettings settings = NotificationSettings.fromConfig(withDefaults(""));
 
-    assertThat(settings.enabled()).isFalse();
+    assertThat(settings.enabled()).isTrue();
     assertThat(settings.reminderOffsets()).containsExactly(Duration.ofHours(24), Duration.ofMinutes(15));
     assertThat(settings.outbox().name()).isEqualTo("main");
     assertThat(settings.outbox().backoff().delayAfter(1)).isEqualTo(Duration.ofSeconds(30));
     assertThat(settings.outbox().backoff().maxAttempts()).isEqualTo(8);
-    assertThat(settings.smtp().authenticates()).isFalse();
+    assertThat(settings.smtp()).as("no SMTP host: e-mails go to the log").isNull();
     assertThat(settings.outbox().lease()).isGreaterThan(settings.sendTimeout());
+  }
+
+  @Test
+  void anSmtpHostMakesTheEmailChannelSmtp() {
+    NotificationSettings settings = NotificationSettings.fromConfig(withDefaults(
+        "tutormesh.notifications.smtp.host = \"mail.example.com\""));
+
+    assertThat(settings.smtp().host()).isEqualTo("mail.example.com");
+    assertThat(settings.smtp().port()).isEqualTo(25);
+    assertThat(settings.smtp().authenticates()).isFalse();
   }
 
   @Test
@@ -50,7 +60,7 @@ class NotificationSettingsTest {
     assertThatThrownBy(() -> NotificationSettings.fromConfig(withDefaults(
         "tutormesh.notifications.reminder-offsets = [0s]"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> NotificationSettings.fromConfig(withDefaults(
-        "tutormesh.notifications.smtp.port = 0"))).isInstanceOf(IllegalArgumentException.class);
+        "tutormesh.notifications.smtp { host = \"mail.example.com\", port = 0 }"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> NotificationSettings.fromConfig(withDefaults(
         "tutormesh.notifications.outbox.name = \"bad-name\""))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> NotificationSettings.fromConfig(withDefaults(
