@@ -71,7 +71,19 @@ public final class MatchPool {
       String language,
       long maxRateCents,
       Set<String> exclude,
-      int limit) implements CborSerializable {}
+      int limit,
+      int durationMinutes) implements CborSerializable {
+
+    /**
+     * @param durationMinutes the instant session's length: a tutor whose next booked lesson starts
+     *     before now + this + the booking buffer is skipped ({@link TutorCard#freeFor}); 0: only a
+     *     lesson in progress or within the buffer skips it
+     */
+    public CandidateQuery(
+        String sessionId, String studentId, String subject, String level, String language, long maxRateCents, Set<String> exclude, int limit) {
+      this(sessionId, studentId, subject, level, language, maxRateCents, exclude, limit, 0);
+    }
+  }
 
   public record Candidates(List<TutorCard> tutors) implements CborSerializable {}
 
@@ -109,7 +121,8 @@ public final class MatchPool {
   /** Starts the sharded pools on this node. */
   public static void init(ActorSystem<?> system) {
     MatchingSettings settings = MatchingSettings.fromConfig(system.settings().config());
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings)));
+    Duration buffer = io.tutormesh.engine.schedule.ScheduleSettings.fromConfig(system.settings().config()).buffer();
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, buffer, Clock.systemUTC())));
   }
 
   /** The pool of one subject. */
@@ -119,7 +132,12 @@ public final class MatchPool {
 
   /** The pool of one subject, reading time from {@code clock} (tests pass a manual one). */
   public static Behavior<Command> create(String subject, MatchingSettings settings, Clock clock) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Pool(ctx, timers, subject, settings, clock)));
+    return create(subject, settings, Duration.ZERO, clock);
+  }
+
+  /** @param bookingBuffer {@code tutormesh.schedule.buffer}: kept free before a tutor's booked lesson */
+  public static Behavior<Command> create(String subject, MatchingSettings settings, Duration bookingBuffer, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Pool(ctx, timers, subject, settings, bookingBuffer, clock)));
   }
 
   /** Sweeps three times per TTL, so that a stale entry lives at most a third of a TTL too long. */
@@ -168,17 +186,19 @@ public final class MatchPool {
 
     private final String subject;
     private final MatchingSettings settings;
+    private final Duration bookingBuffer;
     private final Clock clock;
     private final Ranker ranker = new Ranker();
     private final PoolEntries entries;
     private final Map<String, TutorStats> stats = new HashMap<>();
 
     private Pool(ActorContext<Command> context, TimerScheduler<Command> timers, String subject,
-        MatchingSettings settings, Clock clock) {
+        MatchingSettings settings, Duration bookingBuffer, Clock clock) {
       super(context);
       this.subject = subject;
       this.entries = new PoolEntries(subject);
       this.settings = settings;
+      this.bookingBuffer = bookingBuffer;
       this.clock = clock;
       timers.startTimerWithFixedDelay(Tick.INSTANCE, sweepInterval(settings));
     }
@@ -238,7 +258,8 @@ public final class MatchPool {
       // stream, no object per tutor that fails a filter (this is the hottest loop of matching).
       Ranker.Selection selection = ranker.select(query, now);
       for (Entry entry : entries.teaching(query.level(), query.language())) {
-        if (entry.seenAt().isBefore(seenSince) || !entry.listing().fits(query)) {
+        if (entry.seenAt().isBefore(seenSince) || !entry.listing().fits(query)
+            || !entry.card().freeFor(now, query.durationMinutes(), bookingBuffer)) {
           continue;
         }
         TutorStats tutor = stats.get(entry.listing().tutorId());
@@ -288,7 +309,7 @@ public final class MatchPool {
 
     private Behavior<Command> onGetAvailable(GetAvailable command) {
       List<TutorCard> tutors = live(clock.instant())
-          .map(Entry::card)
+          .map(entry -> entry.card().publicPart())
           .filter(card -> command.language() == null || card.speaks(command.language()))
           .filter(card -> command.level() == null || card.teaches(subject, command.level()))
           .sorted(Comparator.comparing(TutorCard::tutorId))

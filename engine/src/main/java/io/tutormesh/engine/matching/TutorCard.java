@@ -3,6 +3,8 @@ package io.tutormesh.engine.matching;
 import io.tutormesh.engine.common.CborSerializable;
 import io.tutormesh.engine.tutor.TutorEntity.Rating;
 import io.tutormesh.engine.tutor.TutorEntity.SubjectOffer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -17,11 +19,35 @@ public record TutorCard(
     List<String> languages,
     long rateCents,
     String currency,
-    Rating rating) implements CborSerializable {
+    Rating rating,
+    Instant nextBookedStart) implements CborSerializable {
 
+  /**
+   * @param nextBookedStart when the tutor's next booked lesson starts (past: one is in progress),
+   *     as its TutorEntity (the authority) last announced; null: none booked
+   */
   public TutorCard {
     subjects = List.copyOf(subjects);
     languages = List.copyOf(languages);
+  }
+
+  public TutorCard(
+      String tutorId, String displayName, List<SubjectOffer> subjects, List<String> languages, long rateCents, String currency, Rating rating) {
+    this(tutorId, displayName, subjects, languages, rateCents, currency, rating, null);
+  }
+
+  /**
+   * Whether an instant session of {@code durationMinutes} starting at {@code now} leaves the tutor
+   * free for its next booked lesson: that lesson starts no earlier than now + duration + buffer.
+   * Only a hint for the pools (the TutorEntity refuses the reservation anyway).
+   */
+  public boolean freeFor(Instant now, int durationMinutes, Duration buffer) {
+    return nextBookedStart == null || !nextBookedStart.isBefore(now.plus(Duration.ofMinutes(durationMinutes)).plus(buffer));
+  }
+
+  /** The card without the booking hint: what partners see (a booking is private to the tutor). */
+  public TutorCard publicPart() {
+    return nextBookedStart == null ? this : new TutorCard(tutorId, displayName, subjects, languages, rateCents, currency, rating);
   }
 
   /** The levels this tutor teaches `subject` at (empty if not taught). */

@@ -203,6 +203,25 @@ public record Wallet(
         without(escrowed, sessionId), charged, refunded);
   }
 
+  /**
+   * A rescheduled booking: the hold of {@code fromSessionId} becomes the hold of {@code toSessionId},
+   * cent for cent, without passing through the balance (never released, never held twice). No
+   * entry: nothing moved in or out of the balance.
+   */
+  public Wallet moved(String fromSessionId, String toSessionId) {
+    if (!holds.containsKey(fromSessionId) || holds.containsKey(toSessionId)) {
+      throw new IllegalStateException("cannot move the hold of " + fromSessionId + " to " + toSessionId + " in " + this);
+    }
+    Map<String, Long> rekeyed = new LinkedHashMap<>(holds);
+    rekeyed.put(toSessionId, rekeyed.remove(fromSessionId));
+    Set<String> escrows = escrowed;
+    if (escrowed.contains(fromSessionId)) {
+      escrows = new LinkedHashSet<>(without(escrowed, fromSessionId));
+      escrows.add(toSessionId);
+    }
+    return new Wallet(balanceCents, rekeyed, topUps, entries, escrows, charged, refunded);
+  }
+
   /** {@code capturedCents} of the hold leave the wallet (to the tutor), the rest goes back. */
   public Wallet captured(String sessionId, long capturedCents, Instant at) {
     long before = heldFor(sessionId);

@@ -246,7 +246,8 @@ final class InstantDispatch extends SessionPart {
 
   private CandidateQuery query(String studentId, InstantRequest request, Set<String> exclude) {
     return new CandidateQuery(
-        sessionId, studentId, request.subject(), request.level(), request.language(), request.maxRateCents(), exclude, settings.waveSize());
+        sessionId, studentId, request.subject(), request.level(), request.language(), request.maxRateCents(), exclude, settings.waveSize(),
+        request.durationMinutes());
   }
 
   // --- the tutors' answers ---

@@ -121,6 +121,9 @@ public final class SessionEntity
     void pool(String subject, MatchPool.Command command);
 
     void student(String studentId, StudentEntity.Command command);
+
+    /** Another session (a reschedule: the old booking and the new one talk to each other). */
+    void session(String sessionId, Command command);
   }
 
   // --- the session as the API shows it ---
@@ -136,7 +139,15 @@ public final class SessionEntity
     public static final Escrow NONE = new Escrow(EscrowStatus.NONE, 0, 0, 0);
   }
 
-  public record TimelineEntry(Instant at, Status status) implements CborSerializable {}
+  /**
+   * @param rescheduledFrom a BOOKED entry of a session that replaced that one (a reschedule)
+   * @param rescheduledTo a CANCELLED entry of a session replaced by that one (a reschedule)
+   */
+  public record TimelineEntry(Instant at, Status status, String rescheduledFrom, String rescheduledTo) implements CborSerializable {
+    public TimelineEntry(Instant at, Status status) {
+      this(at, status, null, null);
+    }
+  }
 
   public record SessionSummary(
       String sessionId,
@@ -257,6 +268,51 @@ public final class SessionEntity
   /** The student's answer to {@link StudentEntity.HoldForBooking}: {@code heldCents} held, or refused ({@code refusal}). */
   public record BookingHoldAnswer(String sessionId, boolean held, long heldCents, String refusal) implements Command {}
 
+  /** The tutor's acknowledgement of {@link TutorEntity.ReleaseSlot}: the booked slot is free (now or before). */
+  public record SlotFreed(String sessionId) implements Command {}
+
+  /**
+   * From the gateway: a participant (or an admin) moves a BOOKED session to {@code start}. The
+   * session checks who asks and the cancellation policy (a reschedule is allowed when a cancel by
+   * the same party now would be free), writes nothing, and hands the work to the new session
+   * {@code newSessionId} ({@link StartReschedule}), which answers {@code replyTo}: the new BOOKED
+   * session, or why not (this session then stays exactly as it was).
+   *
+   * @param deadline after it the old session refuses to hand its booking over (the caller has
+   *     stopped waiting), so that nothing moves behind an error answer
+   */
+  public record Reschedule(
+      String byUserId, boolean byAdmin, Instant start, String newSessionId, Instant deadline, ActorRef<StatusReply<SessionSummary>> replyTo)
+      implements Command {}
+
+  /**
+   * From a BOOKED session being rescheduled to the new session: reserve the tutor's slot at {@code
+   * start} (it may overlap the old lesson), then have the old session hand its booking over
+   * ({@link HandOverBooking}): its escrow moves to this session in the student's wallet, it ends
+   * CANCELLED and frees its slot. Then this session is BOOKED, with the old rate and escrow.
+   */
+  public record StartReschedule(
+      String fromSessionId,
+      String byUserId,
+      String studentId,
+      String tutorId,
+      InstantRequest request,
+      String currency,
+      Instant start,
+      Instant deadline,
+      ActorRef<StatusReply<SessionSummary>> replyTo) implements Command {}
+
+  /**
+   * From the new session (its slot reserved) to the old one: hand the booking over to {@code
+   * toSessionId}, unless past {@code deadline} or no longer possible. Idempotent: once handed over,
+   * answered {@code handedOver} every time.
+   */
+  public record HandOverBooking(String toSessionId, String byUserId, Instant start, Instant deadline, ActorRef<HandOverAnswer> replyTo)
+      implements Command {}
+
+  /** The old session's answer to {@link HandOverBooking}: handed over with its rate and escrow, or refused ({@code refusal}). */
+  public record HandOverAnswer(String sessionId, boolean handedOver, long rateCents, long escrowCents, String refusal) implements Command {}
+
   /** A participant (or an admin) cancels a MATCHING or MATCHED session. */
   public record Cancel(String byUserId, boolean byAdmin, ActorRef<StatusReply<SessionSummary>> replyTo)
       implements Command {}
@@ -371,7 +427,7 @@ public final class SessionEntity
   /** Just matched: the participants already connected (the student watching the dispatch) have joined the room. */
   record JoinConnected() implements Command {}
 
-  enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH, ROOM_ABANDONED, NO_SHOW, SETTLE, BOOKING }
+  enum Tick implements Command { REQUEST_DEADLINE, RETRY_DISPATCH, ROOM_ABANDONED, NO_SHOW, SETTLE, BOOKING, RELEASE_SLOT }
 
   /** Time to send the reviews not acknowledged yet again. */
   enum ReviewTick implements Command { INSTANCE }
@@ -439,6 +495,32 @@ public final class SessionEntity
   public record BookingFailed(String sessionId, String reason, boolean releaseHold, Instant at) implements Event {}
 
   public record NoTutorFound(String sessionId, Instant at) implements Event {}
+
+  /** The tutor acknowledged that the ended booking's slot is free ({@link TutorEntity.ReleaseSlot}). */
+  public record TutorSlotFreed(String sessionId, Instant at) implements Event {}
+
+  /**
+   * A new session that replaces {@code fromSessionId} (a reschedule asked by {@code byUserId}) is
+   * being confirmed: the tutor's slot at {@code start}, then the old session's hand-over.
+   */
+  public record RescheduleRequested(
+      String sessionId,
+      String fromSessionId,
+      String byUserId,
+      String studentId,
+      String tutorId,
+      InstantRequest request,
+      String currency,
+      Instant start,
+      Instant deadline,
+      Instant at) implements Event {}
+
+  /**
+   * This BOOKED session was handed over to {@code toSessionId} (starting at {@code start}): it is
+   * CANCELLED, its escrow moves to the new session in the student's wallet (never released in
+   * between) and its slot is freed, both driven until acknowledged.
+   */
+  public record SessionRescheduled(String sessionId, String toSessionId, String byUserId, Instant start, Instant at) implements Event {}
 
   /**
    * One participant joined the matched room and the other did not within {@code
@@ -533,13 +615,30 @@ public final class SessionEntity
       Info info = new Info(e.sessionId(), e.studentId(), e.request(), e.currency(), e.at(), 0, e.start());
       return new Booking(info, e.tutorId(), e.deadline(), List.of());
     }
+
+    Booking rescheduleRequested(RescheduleRequested e) {
+      Info info = new Info(e.sessionId(), e.studentId(), e.request(), e.currency(), e.at(), 0, e.start());
+      return new Booking(info, e.tutorId(), e.deadline(), List.of(), e.fromSessionId(), e.byUserId());
+    }
   }
 
   /**
    * A booking being confirmed (internal: the API shows a session only once it is BOOKED): the
    * tutor's slot and then the student's hold are being obtained.
    */
-  public record Booking(Info info, String tutorId, Instant deadline, List<TimelineEntry> timeline) implements State {
+  public record Booking(Info info, String tutorId, Instant deadline, List<TimelineEntry> timeline, String replacing, String rescheduledBy)
+      implements State {
+
+    /** A new booking (not a reschedule). */
+    public Booking(Info info, String tutorId, Instant deadline, List<TimelineEntry> timeline) {
+      this(info, tutorId, deadline, timeline, null, null);
+    }
+
+    /** A reschedule: this booking replaces the BOOKED session {@code replacing}. */
+    boolean reschedule() {
+      return replacing != null;
+    }
+
     /**
      * A failed booking's wallet may hold something for it (its hold step was sent): a positive
      * holdCents makes its settlement send {@link StudentEntity.ReleaseHold}, which releases
@@ -553,7 +652,9 @@ public final class SessionEntity
 
     Matched booked(SessionBooked e) {
       Info held = info.holding(e.escrowCents());
-      return new Matched(held, tutorId, e.rateCents(), append(timeline, e.at(), Status.BOOKED), new Room(), e.escrowCents());
+      List<TimelineEntry> longer = new ArrayList<>(timeline);
+      longer.add(new TimelineEntry(e.at(), Status.BOOKED, replacing, null));
+      return new Matched(held, tutorId, e.rateCents(), List.copyOf(longer), new Room(), e.escrowCents());
     }
 
     /** Failed: nothing escrowed; a hold that may have been placed is released by the saga (the info then "holds money"). */
@@ -677,6 +778,17 @@ public final class SessionEntity
       return new Ended(info, Status.CANCELLED, tutorId, rateCents, append(timeline, e.at(), Status.CANCELLED), room, escrow, false);
     }
 
+    /**
+     * Handed over to another session: CANCELLED, the escrow shown as NONE (it is the new session's
+     * now); the student's wallet still holds it under this session's id until the move is acknowledged.
+     */
+    Ended rescheduled(SessionRescheduled e) {
+      List<TimelineEntry> longer = new ArrayList<>(timeline);
+      longer.add(new TimelineEntry(e.at(), Status.CANCELLED, null, e.toSessionId()));
+      return new Ended(info, Status.CANCELLED, tutorId, rateCents, List.copyOf(longer), room, Escrow.NONE, false, ReviewLog.NONE,
+          false, new Rescheduled(e.toSessionId(), e.start(), e.byUserId()));
+    }
+
     InRoom joined(ParticipantJoined e) {
       room.join(e.userId());
       if (room.hasJoined(info.studentId()) && room.hasJoined(tutorId)) {
@@ -707,20 +819,29 @@ public final class SessionEntity
    * in snapshots written before reviews existed).
    */
   public record Ended(
-      Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room, Escrow escrow, boolean settled,
-      ReviewLog reviews)
+      Info info,
+      Status status,
+      String tutorId,
+      long rateCents,
+      List<TimelineEntry> timeline,
+      Room room,
+      Escrow escrow,
+      boolean settled,
+      ReviewLog reviews,
+      boolean slotFreed,
+      Rescheduled rescheduled)
       implements State {
 
+    /**
+     * @param slotFreed the tutor acknowledged that a booked lesson's slot is free (false in states
+     *     written before it existed: the idempotent release is sent once more)
+     * @param rescheduled this booking was handed over to another session (null: it was not)
+     */
     public Ended {
       escrow = escrow == null ? Escrow.NONE : escrow;
       reviews = reviews == null ? ReviewLog.NONE : reviews;
     }
 
-    /** Just ended: nobody reviewed it yet. */
-    public Ended(
-        Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room, Escrow escrow, boolean settled) {
-      this(info, status, tutorId, rateCents, timeline, room, escrow, settled, ReviewLog.NONE);
-    }
 
     /** It was COMPLETED (a dispute, refund or release afterwards does not change that): it may be reviewed. */
     public boolean wasCompleted() {
@@ -728,7 +849,27 @@ public final class SessionEntity
     }
 
     Ended withReviews(ReviewLog changed) {
-      return new Ended(info, status, tutorId, rateCents, timeline, room, escrow, settled, changed);
+      return new Ended(info, status, tutorId, rateCents, timeline, room, escrow, settled, changed, slotFreed, rescheduled);
+    }
+
+    /** Just ended: nobody reviewed it yet, its slot (if booked) is still to be freed. */
+    public Ended(
+        Info info, Status status, String tutorId, long rateCents, List<TimelineEntry> timeline, Room room, Escrow escrow, boolean settled) {
+      this(info, status, tutorId, rateCents, timeline, room, escrow, settled, ReviewLog.NONE, false, null);
+    }
+
+    /** A booked lesson's slot is to be freed at its tutor, until the tutor acknowledges it. */
+    public boolean needsSlotRelease() {
+      return info.booked() && tutorId != null && !slotFreed;
+    }
+
+    /** Nothing left to drive: the session can passivate. */
+    boolean done() {
+      return !needsSettlement() && !needsSlotRelease();
+    }
+
+    Ended freed(TutorSlotFreed e) {
+      return new Ended(info, status, tutorId, rateCents, timeline, room, escrow, settled, reviews, true, rescheduled);
     }
 
     /** Money is held for it and its settlement was not acknowledged yet. */
@@ -737,7 +878,7 @@ public final class SessionEntity
     }
 
     Ended settledBy(EscrowSettled e) {
-      return new Ended(info, status, tutorId, rateCents, timeline, room, capturedAs(escrow, e.capturedCents()), true, reviews);
+      return new Ended(info, status, tutorId, rateCents, timeline, room, capturedAs(escrow, e.capturedCents()), true, reviews, slotFreed, rescheduled);
     }
 
     /**
@@ -754,19 +895,19 @@ public final class SessionEntity
     /** Disputed: the escrow shows DISPUTED, and the freeze of the tutor's credit is to be driven. */
     Ended disputed(SessionDisputed e) {
       Escrow frozen = new Escrow(EscrowStatus.DISPUTED, escrow.heldCents(), escrow.releasedCents(), escrow.refundedCents());
-      return new Ended(info, Status.DISPUTED, tutorId, rateCents, append(timeline, e.at(), Status.DISPUTED), room, frozen, false, reviews);
+      return new Ended(info, Status.DISPUTED, tutorId, rateCents, append(timeline, e.at(), Status.DISPUTED), room, frozen, false, reviews, slotFreed, rescheduled);
     }
 
     /** Refunded in full: everything held went back; the reversal and the refund are to be driven. */
     Ended refunded(SessionRefunded e) {
       Escrow back = new Escrow(EscrowStatus.REFUNDED, escrow.heldCents(), 0, escrow.heldCents());
-      return new Ended(info, Status.REFUNDED, tutorId, rateCents, append(timeline, e.at(), Status.REFUNDED), room, back, false, reviews);
+      return new Ended(info, Status.REFUNDED, tutorId, rateCents, append(timeline, e.at(), Status.REFUNDED), room, back, false, reviews, slotFreed, rescheduled);
     }
 
     /** Released: COMPLETED again (the timeline shows the dispute), the escrow RELEASED as it was settled. */
     Ended releasedBy(DisputeReleased e) {
       Escrow settledAs = new Escrow(EscrowStatus.RELEASED, escrow.heldCents(), escrow.releasedCents(), escrow.refundedCents());
-      return new Ended(info, Status.COMPLETED, tutorId, rateCents, append(timeline, e.at(), Status.COMPLETED), room, settledAs, false, reviews);
+      return new Ended(info, Status.COMPLETED, tutorId, rateCents, append(timeline, e.at(), Status.COMPLETED), room, settledAs, false, reviews, slotFreed, rescheduled);
     }
 
     /** A COMPLETED session that was disputed and then released by an admin. */
@@ -775,7 +916,7 @@ public final class SessionEntity
     }
 
     Ended resolved(ResolutionSettled e) {
-      return new Ended(info, status, tutorId, rateCents, timeline, room, escrow, true, reviews);
+      return new Ended(info, status, tutorId, rateCents, timeline, room, escrow, true, reviews, slotFreed, rescheduled);
     }
 
     /** A dispute or a refund is being (or was) settled, rather than the session's end. */
@@ -799,6 +940,9 @@ public final class SessionEntity
       return started == null || ended == null ? 0 : Pricing.startedMinutes(Duration.between(started, ended));
     }
   }
+
+  /** Where a rescheduled booking went: the new session, its start, who moved it. */
+  public record Rescheduled(String toSessionId, Instant start, String byUserId) implements CborSerializable {}
 
   // --- wiring ---
 
@@ -943,6 +1087,8 @@ public final class SessionEntity
         .onCommand(StartInstant.class, dispatch::startInstant)
         .onCommand(StartChecked.class, dispatch::started)
         .onCommand(StartBooking.class, booking::startBooking)
+        .onCommand(StartReschedule.class, booking::startReschedule)
+        .onCommand(Reschedule.class, (state, command) -> dispatch.whilePending(() -> notFound(command.replyTo())))
         .onCommand(AbandonRequest.class, dispatch::abandonBeforeStart)
         .onCommand(GetSession.class, (state, command) -> dispatch.whilePending(() -> notFound(command.replyTo())))
         .onCommand(GetTranscript.class, (state, command) -> dispatch.whilePending(() -> notFound(command.replyTo())))
@@ -963,6 +1109,9 @@ public final class SessionEntity
         .onCommand(Tick.class, dispatch::tick);
     builder.forStateType(Booking.class)
         .onCommand(StartBooking.class, booking::bookingAgain)
+        .onCommand(StartReschedule.class, booking::rescheduleAgain)
+        .onCommand(HandOverAnswer.class, booking::handOverAnswered)
+        .onCommand(Reschedule.class, (state, command) -> reject(command.replyTo(), BEING_BOOKED))
         .onCommand(SlotAnswer.class, booking::slotAnswered)
         .onCommand(BookingHoldAnswer.class, booking::holdAnswered)
         .onCommand(Tick.class, booking::bookingTick)
@@ -974,6 +1123,8 @@ public final class SessionEntity
         .onCommand(SubmitReview.class, (state, command) -> reject(command.replyTo(), BEING_BOOKED));
     builder.forStateType(Matched.class)
         .onCommand(Cancel.class, settlement::cancelMatched)
+        .onCommand(Reschedule.class, settlement::reschedule)
+        .onCommand(HandOverBooking.class, settlement::handOver)
         .onCommand(AbandonRequest.class, settlement::abandonMatched)
         .onCommand(End.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("the lesson has not started: it starts when both participants have joined the room (or cancel it)")));
     builder.forStateType(Live.class)
@@ -983,6 +1134,7 @@ public final class SessionEntity
         .onCommand(AcceptOffer.class, (state, command) -> reject(command.replyTo(), alreadyMatched(state, command)))
         .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
         .onCommand(StartBooking.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
+        .onCommand(StartReschedule.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
         .onCommand(PostChat.class, rooms::postChat)
         .onCommand(PostBoardOp.class, rooms::postBoardOp)
         .onCommand(RelaySignal.class, rooms::relaySignal)
@@ -994,7 +1146,9 @@ public final class SessionEntity
         .onCommand(AcceptOffer.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("session already ended")))
         .onCommand(StartInstant.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
         .onCommand(StartBooking.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
+        .onCommand(StartReschedule.class, (state, command) -> Effect().reply(command.replyTo(), summary(state)))
         .onCommand(StudentSettled.class, settlement::studentSettled)
+        .onCommand(SlotFreed.class, settlement::slotFreed)
         .onCommand(TutorCredited.class, settlement::tutorCredited)
         .onCommand(Dispute.class, settlement::dispute)
         .onCommand(Refund.class, settlement::refund)
@@ -1013,6 +1167,8 @@ public final class SessionEntity
         .onCommand(GetTranscript.class, rooms::transcript)
         .onCommand(DeclineOffer.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("offer " + command.offerId() + " is no longer valid")))
         .onCommand(CheckTutorHold.class, dispatch::checkTutorHold)
+        .onCommand(HandOverBooking.class, settlement::handOverElsewhere)
+        .onCommand(Reschedule.class, settlement::notReschedulable)
         .onCommand(Subscribe.class, rooms::subscribe)
         .onCommand(Unsubscribe.class, (state, command) -> rooms.unsubscribe(state, command.connectionId()))
         .onCommand(SubscriberGone.class, (state, command) -> rooms.unsubscribe(state, command.connectionId()))
@@ -1033,9 +1189,19 @@ public final class SessionEntity
   // --- shared by the parts: passivation, room entries, the room of a state ---
 
   /**
-   * An ended session needs no process: it leaves the remembered entities (its events stay).
-   * Later commands start it again from the journal. Not while a review is being delivered: it
-   * stays up (and remembered) until every review is acknowledged ({@link SessionReviews}).
+   * An ended session passivates once its money is settled and its slot freed (see {@link
+   * Ended#done}): it leaves the remembered entities (its events stay), and later commands start it
+   * again from the journal.
+   */
+  void passivateIfDone(Ended state) {
+    if (state.done()) {
+      passivateLater();
+    }
+  }
+
+  /**
+   * Passivates, except while a review is being delivered: the session then stays up (and
+   * remembered) until every review is acknowledged ({@link SessionReviews}).
    */
   void passivateLater() {
     if (shard != null && !reviews.delivering()) {
@@ -1197,7 +1363,8 @@ public final class SessionEntity
     EventHandlerBuilder<State, Event> builder = newEventHandlerBuilder();
     builder.forStateType(Empty.class)
         .onEvent(InstantRequested.class, Empty::requested)
-        .onEvent(BookingRequested.class, Empty::bookingRequested);
+        .onEvent(BookingRequested.class, Empty::bookingRequested)
+        .onEvent(RescheduleRequested.class, Empty::rescheduleRequested);
     builder.forStateType(Booking.class)
         .onEvent(SessionBooked.class, Booking::booked)
         .onEvent(BookingFailed.class, Booking::failed);
@@ -1210,10 +1377,12 @@ public final class SessionEntity
     builder.forStateType(Matched.class)
         .onEvent(SessionCancelled.class, Matched::cancelled)
         .onEvent(NoShowRecorded.class, Matched::noShow)
+        .onEvent(SessionRescheduled.class, Matched::rescheduled)
         .onEvent(ParticipantJoined.class, Matched::joined);
     builder.forStateType(Live.class).onEvent(SessionCompleted.class, Live::completed);
     builder.forStateType(Ended.class)
         .onEvent(EscrowSettled.class, Ended::settledBy)
+        .onEvent(TutorSlotFreed.class, Ended::freed)
         .onEvent(SessionDisputed.class, Ended::disputed)
         .onEvent(SessionRefunded.class, Ended::refunded)
         .onEvent(DisputeReleased.class, Ended::releasedBy)

@@ -126,9 +126,7 @@ final class SessionReviews extends SessionPart {
           if (!now.reviews().delivering()) {
             delivering = false;
             timers.cancel(ReviewTick.INSTANCE);
-            if (!now.needsSettlement()) {
-              passivateLater();
-            }
+            entity.passivateIfDone(now);
           }
         })
         .thenNoReply();

@@ -1,10 +1,12 @@
 package io.tutormesh.engine.session;
 
 import io.tutormesh.engine.common.Rejection;
+import io.tutormesh.engine.matching.InstantRequest;
 import io.tutormesh.engine.money.CancellationPolicy;
 import io.tutormesh.engine.money.DisputePolicy;
 import io.tutormesh.engine.money.NoShowPolicy;
 import io.tutormesh.engine.money.Pricing;
+import io.tutormesh.engine.money.ReschedulePolicy;
 import io.tutormesh.engine.session.SessionEntity.AbandonRequest;
 import io.tutormesh.engine.session.SessionEntity.Cancel;
 import io.tutormesh.engine.session.SessionEntity.CreditFrozen;
@@ -19,26 +21,35 @@ import io.tutormesh.engine.session.SessionEntity.Escrow;
 import io.tutormesh.engine.session.SessionEntity.EscrowSettled;
 import io.tutormesh.engine.session.SessionEntity.EscrowStatus;
 import io.tutormesh.engine.session.SessionEntity.Event;
+import io.tutormesh.engine.session.SessionEntity.HandOverAnswer;
+import io.tutormesh.engine.session.SessionEntity.HandOverBooking;
 import io.tutormesh.engine.session.SessionEntity.InRoom;
+import io.tutormesh.engine.session.SessionEntity.Info;
 import io.tutormesh.engine.session.SessionEntity.Live;
 import io.tutormesh.engine.session.SessionEntity.Matched;
 import io.tutormesh.engine.session.SessionEntity.NoShowRecorded;
 import io.tutormesh.engine.session.SessionEntity.Refund;
 import io.tutormesh.engine.session.SessionEntity.ReleaseDispute;
+import io.tutormesh.engine.session.SessionEntity.Reschedule;
 import io.tutormesh.engine.session.SessionEntity.ResolutionSettled;
 import io.tutormesh.engine.session.SessionEntity.SessionCancelled;
 import io.tutormesh.engine.session.SessionEntity.SessionCompleted;
 import io.tutormesh.engine.session.SessionEntity.SessionDisputed;
 import io.tutormesh.engine.session.SessionEntity.SessionRefunded;
+import io.tutormesh.engine.session.SessionEntity.SessionRescheduled;
 import io.tutormesh.engine.session.SessionEntity.SessionSummary;
+import io.tutormesh.engine.session.SessionEntity.SlotFreed;
+import io.tutormesh.engine.session.SessionEntity.StartReschedule;
 import io.tutormesh.engine.session.SessionEntity.State;
 import io.tutormesh.engine.session.SessionEntity.Status;
 import io.tutormesh.engine.session.SessionEntity.StudentRefunded;
 import io.tutormesh.engine.session.SessionEntity.StudentSettled;
 import io.tutormesh.engine.session.SessionEntity.Tick;
 import io.tutormesh.engine.session.SessionEntity.TutorCredited;
+import io.tutormesh.engine.session.SessionEntity.TutorSlotFreed;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -57,6 +68,8 @@ final class SessionSettlement extends SessionPart {
   private Long studentCaptured;
   /** The refund in progress: the tutor's reversal was acknowledged. */
   private boolean creditReversed;
+  /** The new session of a reschedule waiting for the hand-over to complete (null: none in this incarnation). */
+  private ActorRef<HandOverAnswer> handOverWaiting;
 
   SessionSettlement(SessionEntity entity) {
     super(entity);
@@ -106,13 +119,114 @@ final class SessionSettlement extends SessionPart {
   private void roomEnded(InRoom before, Ended state) {
     timers.cancel(Tick.ROOM_ABANDONED);
     timers.cancel(Tick.NO_SHOW);
-    if (before.info().booked()) {
-      links.tutor(before.tutorId(), new TutorEntity.ReleaseSlot(sessionId));
-    } else {
+    if (!before.info().booked()) {
       links.tutor(before.tutorId(), new TutorEntity.Release(sessionId));
     }
+    // A booked lesson's slot is released by settleOrPassivate, re-sent until the tutor acknowledges it.
     entity.rooms.notifySubscribers(state);
     settleOrPassivate(state);
+  }
+
+  // --- rescheduling: the old session hands its booking (and escrow) over to the new one ---
+
+  /** A participant moves this BOOKED lesson: checked here, then the new session does the work (and answers). */
+  ReplyEffect<Event, State> reschedule(Matched state, Reschedule command) {
+    if (!state.info().booked()) {
+      return reject(command.replyTo(), Rejection.conflict("only a BOOKED session can be rescheduled"));
+    }
+    if (!command.byAdmin() && !state.isParticipant(command.byUserId())) {
+      return reject(command.replyTo(), Rejection.forbidden("only the session's participants may reschedule it"));
+    }
+    Optional<Rejection> refused = rescheduleRefusal(state, command.byUserId(), command.start());
+    if (refused.isPresent()) {
+      return reject(command.replyTo(), refused.get());
+    }
+    Info info = state.info();
+    links.session(command.newSessionId(), new StartReschedule(sessionId, command.byUserId(), info.studentId(), state.tutorId(),
+        info.request(), info.currency(), command.start(), command.deadline(), command.replyTo()));
+    return Effect().noReply();
+  }
+
+  /** {@link ReschedulePolicy} for whoever asks (anyone but the two participants is an admin here). */
+  private Optional<Rejection> rescheduleRefusal(Matched state, String by, Instant start) {
+    CancellationPolicy.Party party = by.equals(state.info().studentId()) ? CancellationPolicy.Party.STUDENT
+        : by.equals(state.tutorId()) ? CancellationPolicy.Party.TUTOR : CancellationPolicy.Party.ADMIN;
+    return ReschedulePolicy.check(party, state.info().start(), start, clock.instant(), money.freeCancelBefore());
+  }
+
+  /**
+   * The new session has its slot: the booking is handed over (CANCELLED as rescheduled; the escrow
+   * moves in the wallet, the slot is freed, both driven until acknowledged), unless the policy now
+   * refuses or the new session's deadline passed (its caller stopped waiting): then nothing changes.
+   */
+  ReplyEffect<Event, State> handOver(Matched state, HandOverBooking command) {
+    Instant now = clock.instant();
+    Optional<Rejection> refused = !state.info().booked()
+        ? Optional.of(Rejection.conflict("only a BOOKED session can be rescheduled"))
+        : command.deadline() != null && now.isAfter(command.deadline())
+            ? Optional.of(Rejection.unavailable("the reschedule could not be confirmed in time; nothing was changed; retry"))
+            : rescheduleRefusal(state, command.byUserId(), command.start());
+    if (refused.isPresent()) {
+      command.replyTo().tell(new HandOverAnswer(command.toSessionId(), false, 0, 0, refused.get().toMessage()));
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new SessionRescheduled(sessionId, command.toSessionId(), command.byUserId(), command.start(), now))
+        .thenRun(s -> {
+          handOverWaiting = command.replyTo();
+          roomEnded(state, (Ended) s);
+          answerHandOverIfSettled((Ended) s);
+        })
+        .thenNoReply();
+  }
+
+  /** A hand-over asked of a session that is not BOOKED: answered again if it was handed to that session, else refused. */
+  ReplyEffect<Event, State> handOverElsewhere(State state, HandOverBooking command) {
+    if (state instanceof Ended ended && ended.rescheduled() != null && ended.rescheduled().toSessionId().equals(command.toSessionId())) {
+      handOverWaiting = command.replyTo();
+      answerHandOverIfSettled(ended);
+      return Effect().noReply();
+    }
+    String now = state instanceof Empty ? "not found" : "it is " + entity.summaryOf(state).status();
+    command.replyTo().tell(new HandOverAnswer(command.toSessionId(), false, 0, 0,
+        Rejection.conflict("session " + sessionId + " can no longer be rescheduled (" + now + ")").toMessage()));
+    return Effect().noReply();
+  }
+
+  /** A reschedule of a session that is not BOOKED (not found while empty: handled by the entity). */
+  ReplyEffect<Event, State> notReschedulable(State state, Reschedule command) {
+    if (state instanceof Empty) {
+      return entity.dispatch.whilePending(() -> entity.notFound(command.replyTo()));
+    }
+    return reject(command.replyTo(), Rejection.conflict("only a BOOKED session can be rescheduled (it is " + entity.summaryOf(state).status() + ")"));
+  }
+
+  /** The new session hears of the hand-over once the escrow moved (the student acknowledged it). */
+  private void answerHandOverIfSettled(Ended state) {
+    if (handOverWaiting != null && state.rescheduled() != null && !state.needsSettlement()) {
+      handOverWaiting.tell(new HandOverAnswer(state.rescheduled().toSessionId(), true, state.rateCents(), state.info().holdCents(), null));
+      handOverWaiting = null;
+    }
+  }
+
+  // --- the slot of an ended booking: released until the tutor acknowledges it ---
+
+  private void driveSlotRelease(Ended state) {
+    timers.startSingleTimer(Tick.RELEASE_SLOT, Tick.RELEASE_SLOT, billing.settlementRetryInterval());
+    links.tutor(state.tutorId(), new TutorEntity.ReleaseSlot(sessionId, context.getSelf().narrow()));
+  }
+
+  ReplyEffect<Event, State> slotFreed(Ended state, SlotFreed freed) {
+    if (!state.needsSlotRelease()) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new TutorSlotFreed(sessionId, clock.instant()))
+        .thenRun(s -> {
+          timers.cancel(Tick.RELEASE_SLOT);
+          entity.passivateIfDone((Ended) s);
+        })
+        .thenNoReply();
   }
 
   // --- settlement: a small saga, re-driven until every step is acknowledged ---
@@ -124,9 +238,11 @@ final class SessionSettlement extends SessionPart {
   void settleOrPassivate(Ended state) {
     if (state.needsSettlement()) {
       driveSettlement(state);
-    } else {
-      passivateLater();
     }
+    if (state.needsSlotRelease()) {
+      driveSlotRelease(state);
+    }
+    entity.passivateIfDone(state);
   }
 
   /**
@@ -143,7 +259,14 @@ final class SessionSettlement extends SessionPart {
     }
     String studentId = state.info().studentId();
     ActorRef<StudentSettled> studentReply = context.getSelf().narrow();
-    if (state.tutorId() == null || state.escrow().status() == EscrowStatus.NONE) {
+    if (state.rescheduled() != null) {
+      // Handed over: the hold moves to the new session (never released, never held twice).
+      SessionEntity.Rescheduled to = state.rescheduled();
+      InstantRequest r = state.info().request();
+      StudentEntity.BookedLesson lesson = new StudentEntity.BookedLesson(to.toSessionId(), state.tutorId(), r.subject(), r.level(),
+          to.start(), to.start().plus(Duration.ofMinutes(r.durationMinutes())));
+      links.student(studentId, new StudentEntity.MoveBookingHold(sessionId, lesson, studentReply));
+    } else if (state.tutorId() == null || state.escrow().status() == EscrowStatus.NONE) {
       links.student(studentId, new StudentEntity.ReleaseHold(sessionId, studentReply));
     } else if (studentCaptured == null) {
       Escrow escrow = state.escrow();
@@ -158,6 +281,9 @@ final class SessionSettlement extends SessionPart {
   ReplyEffect<Event, State> settleTick(Ended state, Tick tick) {
     if (tick == Tick.SETTLE && state.needsSettlement()) {
       driveSettlement(state);
+    }
+    if (tick == Tick.RELEASE_SLOT && state.needsSlotRelease()) {
+      driveSlotRelease(state);
     }
     return Effect().noReply();
   }
@@ -187,7 +313,8 @@ final class SessionSettlement extends SessionPart {
         .persist(new EscrowSettled(sessionId, captured, clock.instant()))
         .thenRun(s -> {
           timers.cancel(Tick.SETTLE);
-          passivateLater();
+          answerHandOverIfSettled((Ended) s);
+          entity.passivateIfDone((Ended) s);
         })
         .thenNoReply();
   }
@@ -346,7 +473,7 @@ final class SessionSettlement extends SessionPart {
         .persist(new ResolutionSettled(sessionId, state.status(), clock.instant()))
         .thenRun(s -> {
           timers.cancel(Tick.SETTLE);
-          passivateLater();
+          entity.passivateIfDone((Ended) s);
         })
         .thenNoReply();
   }

@@ -67,6 +67,13 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * cannot cover it, {@link PaymentGuard#walletCovers}); its session escrows (resizes) or releases
  * the hold, and settles it when it ends ({@link ChargeSession}, {@link ReleaseHold}), each step
  * idempotent by session.
+ *
+ * <p>A booked lesson is held like that too ({@link HoldForBooking}), and the student keeps the
+ * lesson with its hold ({@link BookedLesson}, {@link GetBookings}): listed while the wallet holds
+ * money for its session and until it ends, so the list is bounded by the open holds and leaves
+ * with a cancelled, failed or settled booking. The wallet's single writer is the right owner: a
+ * reschedule moves the hold and the lesson in one event ({@link MoveBookingHold}), never through
+ * the balance. (A projection would lag behind the booking's answer and need a table of its own.)
  */
 public final class StudentEntity
     extends EventSourcedBehaviorWithEnforcedReplies<StudentEntity.Command, StudentEntity.Event, StudentEntity.State> {
@@ -216,7 +223,34 @@ public final class StudentEntity
    * ({@link ChargeSession} or {@link ReleaseHold}); bookings are not instant requests and do not
    * touch the one-open-instant-request rule.
    */
-  public record HoldForBooking(String sessionId, long cents, ActorRef<SessionEntity.BookingHoldAnswer> replyTo) implements Command {}
+  public record HoldForBooking(String sessionId, long cents, ActorRef<SessionEntity.BookingHoldAnswer> replyTo, BookedLesson lesson)
+      implements Command {
+    public HoldForBooking(String sessionId, long cents, ActorRef<SessionEntity.BookingHoldAnswer> replyTo) {
+      this(sessionId, cents, replyTo, null);
+    }
+  }
+
+  /**
+   * A booked lesson as the student's list and calendar show it: kept while the wallet holds money
+   * for its session (placed by {@link HoldForBooking}, moved by {@link MoveBookingHold}) and until
+   * it ends; a cancelled, failed or settled booking leaves the list with its hold.
+   */
+  public record BookedLesson(String sessionId, String tutorId, String subject, String level, Instant start, Instant end)
+      implements CborSerializable {}
+
+  /** The student's upcoming booked lessons, by start. */
+  public record GetBookings(ActorRef<StatusReply<Bookings>> replyTo) implements Command {}
+
+  public record Bookings(String studentId, List<BookedLesson> lessons) implements CborSerializable {}
+
+  /**
+   * From a booked session being rescheduled (its student's money goes with it): the hold of {@code
+   * fromSessionId} becomes the hold of {@code lesson.sessionId()}, never released in between and
+   * never held twice, and the lesson replaces the old one in the student's list. Idempotent:
+   * answers {@link SessionEntity.StudentSettled} for {@code fromSessionId} (0 captured) every time.
+   */
+  public record MoveBookingHold(String fromSessionId, BookedLesson lesson, ActorRef<SessionEntity.StudentSettled> replyTo)
+      implements Command {}
 
   /**
    * From the gateway, when its {@link RequestInstantTutor} for `sessionId` got no answer in time and
@@ -325,7 +359,18 @@ public final class StudentEntity
       implements Event, LedgerEvent {}
 
   /** {@code holdCents} of the balance are held for a booked session (not a ledger movement, like an instant request's hold). */
-  public record BookingHoldPlaced(String studentId, String sessionId, long holdCents, Instant at) implements Event {}
+  public record BookingHoldPlaced(String studentId, String sessionId, long holdCents, Instant at, BookedLesson lesson) implements Event {
+    /** As written before lessons were recorded (null lesson: not listed). */
+    public BookingHoldPlaced(String studentId, String sessionId, long holdCents, Instant at) {
+      this(studentId, sessionId, holdCents, at, null);
+    }
+  }
+
+  /**
+   * A rescheduled booking's hold ({@code holdCents}) moved from {@code sessionId} to {@code
+   * lesson.sessionId()}: not a ledger movement (the student's account is balance plus holds).
+   */
+  public record BookingHoldMoved(String studentId, String sessionId, long holdCents, BookedLesson lesson, Instant at) implements Event {}
 
   /** An admin refund gave back {@code refundedCents}, what the settled session had captured. */
   public record CaptureRefunded(String studentId, String sessionId, long refundedCents, Instant at) implements Event, LedgerEvent {
@@ -397,26 +442,64 @@ public final class StudentEntity
       String lastInstantSessionId,
       Wallet wallet,
       Subscription subscription,
-      ReceivedReviews reviews)
+      ReceivedReviews reviews,
+      List<BookedLesson> lessons)
       implements State {
 
     public Registered(StudentProfile profile, Instant createdAt, Instant updatedAt) {
-      this(profile, createdAt, updatedAt, null, null, null, null, Wallet.EMPTY, null, ReceivedReviews.NONE);
+      this(profile, createdAt, updatedAt, null, null, null, null, Wallet.EMPTY, null, ReceivedReviews.NONE, List.of());
     }
 
+    /** @param lessons the booked lessons not ended yet (null in states written before they were kept) */
     public Registered {
       wallet = wallet == null ? Wallet.EMPTY : wallet;
       reviews = reviews == null ? ReceivedReviews.NONE : reviews;
+      lessons = lessons == null ? List.of() : List.copyOf(lessons);
     }
 
     Registered reviewed(ReviewReceived event, ReviewSettings settings) {
       ReceivedReviews changed = reviews.apply(event.review(), settings.recentLimit(), settings.dedupeWindow());
-      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, subscription, changed);
+      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, subscription, changed, lessons);
+    }
+
+    /**
+     * The lessons still booked at {@code now}: those whose session the wallet still holds money for
+     * (a settled, released or moved hold takes its lesson along) and that have not ended. Bounded
+     * by the wallet's holds, like them.
+     */
+    Registered withLessonsAt(Instant now, BookedLesson added) {
+      List<BookedLesson> kept = new ArrayList<>();
+      for (BookedLesson lesson : lessons) {
+        if (wallet.isHolding(lesson.sessionId()) && lesson.end().isAfter(now)
+            && (added == null || !lesson.sessionId().equals(added.sessionId()))) {
+          kept.add(lesson);
+        }
+      }
+      if (added != null && wallet.isHolding(added.sessionId()) && added.end().isAfter(now)) {
+        kept.add(added);
+      }
+      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, subscription, reviews, kept);
+    }
+
+    Registered bookingHeld(BookingHoldPlaced e) {
+      return withWallet(wallet.held(e.sessionId(), e.holdCents(), e.at())).withLessonsAt(e.at(), e.lesson());
+    }
+
+    Registered bookingMoved(BookingHoldMoved e) {
+      return withWallet(wallet.moved(e.sessionId(), e.lesson().sessionId())).withLessonsAt(e.at(), e.lesson());
+    }
+
+    /** The upcoming lessons at {@code now}, by start. */
+    List<BookedLesson> upcoming(Instant now) {
+      return lessons.stream()
+          .filter(lesson -> lesson.end().isAfter(now) && wallet.isHolding(lesson.sessionId()))
+          .sorted(java.util.Comparator.comparing(BookedLesson::start).thenComparing(BookedLesson::sessionId))
+          .toList();
     }
 
     Registered updated(StudentProfileUpdated event) {
       return new Registered(
-          event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, subscription, reviews);
+          event.profile(), createdAt, event.at(), openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, subscription, reviews, lessons);
     }
 
     /**
@@ -432,7 +515,7 @@ public final class StudentEntity
       if (event.holdCents() != null) {
         changed = changed.held(event.sessionId(), event.holdCents(), event.at());
       }
-      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at(), event.request(), event.sessionId(), changed, subscription, reviews);
+      return new Registered(profile, createdAt, updatedAt, event.sessionId(), event.at(), event.request(), event.sessionId(), changed, subscription, reviews, lessons);
     }
 
     Registered closed(InstantRequestClosed event) {
@@ -444,19 +527,19 @@ public final class StudentEntity
       }
       boolean wasOpen = event.sessionId().equals(openInstantSessionId);
       return new Registered(profile, createdAt, updatedAt, wasOpen ? null : openInstantSessionId, wasOpen ? null : openInstantAt,
-          wasOpen ? null : openInstantRequest, lastInstantSessionId, changed, subscription, reviews);
+          wasOpen ? null : openInstantRequest, lastInstantSessionId, changed, subscription, reviews, lessons).withLessonsAt(event.at(), null);
     }
 
     Registered charged(SessionCharged event) {
-      return withWallet(wallet.captured(event.sessionId(), event.capturedCents(), event.at()));
+      return withWallet(wallet.captured(event.sessionId(), event.capturedCents(), event.at())).withLessonsAt(event.at(), null);
     }
 
     Registered withWallet(Wallet changed) {
-      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, changed, subscription, reviews);
+      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, changed, subscription, reviews, lessons);
     }
 
     Registered withSubscription(Subscription changed) {
-      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, changed, reviews);
+      return new Registered(profile, createdAt, updatedAt, openInstantSessionId, openInstantAt, openInstantRequest, lastInstantSessionId, wallet, changed, reviews, lessons);
     }
 
     StudentSummary summary(String studentId) {
@@ -570,6 +653,8 @@ public final class StudentEntity
         .onCommand(HoldForBooking.class, command -> answerHold(command, 0,
             Rejection.conflict("create the student profile first (PUT /v1/students/" + studentId + ")")))
         .onCommand(RefundSession.class, command -> refundedAlready(command.sessionId(), 0, command.replyTo()))
+        .onCommand(MoveBookingHold.class, command -> settledAlready(command.fromSessionId(), 0, command.replyTo()))
+        .onCommand(GetBookings.class, (state, command) -> reject(command.replyTo(), noStudent()))
         .onCommand(AbandonInstantRequest.class, command -> Effect().reply(command.replyTo(), StatusReply.ack()))
         .onCommand(TopUp.class, (state, command) -> reject(command.replyTo(), noStudent()))
         .onCommand(GetWallet.class, (state, command) -> reject(command.replyTo(), noStudent()))
@@ -589,6 +674,9 @@ public final class StudentEntity
         .onCommand(ReleaseHold.class, this::releaseHold)
         .onCommand(ChargeSession.class, this::chargeSession)
         .onCommand(HoldForBooking.class, this::holdForBooking)
+        .onCommand(MoveBookingHold.class, this::moveBookingHold)
+        .onCommand(GetBookings.class, (state, command) -> Effect().reply(command.replyTo(),
+            StatusReply.success(new Bookings(studentId, state.upcoming(clock.instant())))))
         .onCommand(RefundSession.class, this::refundSession)
         .onCommand(AbandonInstantRequest.class, this::abandonInstant)
         .onCommand(TopUp.class, this::topUp)
@@ -786,9 +874,24 @@ public final class StudentEntity
     }
     SessionEntity.BookingHoldAnswer held = new SessionEntity.BookingHoldAnswer(sessionId, true, cents, null);
     return Effect()
-        .persist(new BookingHoldPlaced(studentId, sessionId, cents, clock.instant()))
+        .persist(new BookingHoldPlaced(studentId, sessionId, cents, clock.instant(), command.lesson()))
         .thenRun(s -> command.replyTo().tell(held))
         .thenNoReply();
+  }
+
+  /** A reschedule: the old booking's hold becomes the new one's, once; answered every time. */
+  private ReplyEffect<Event, State> moveBookingHold(Registered state, MoveBookingHold command) {
+    String from = command.fromSessionId();
+    String to = command.lesson().sessionId();
+    Wallet wallet = state.wallet();
+    boolean movable = wallet.isHolding(from) && wallet.chargedFor(from).isEmpty()
+        && !wallet.isHolding(to) && wallet.chargedFor(to).isEmpty();
+    if (!movable) {
+      // Moved before (a retry), or nothing held for it (a student without payments): nothing moves.
+      return settledAlready(from, 0, command.replyTo());
+    }
+    return persistThenSettled(
+        List.of(new BookingHoldMoved(studentId, from, wallet.heldFor(from), command.lesson(), clock.instant())), from, 0, command.replyTo());
   }
 
   private ReplyEffect<Event, State> answerHold(HoldForBooking command, long heldCents, Rejection refusal) {
@@ -1052,7 +1155,8 @@ public final class StudentEntity
         .onEvent(InstantRequestOpened.class, Registered::opened)
         .onEvent(InstantRequestClosed.class, Registered::closed)
         .onEvent(SessionCharged.class, Registered::charged)
-        .onEvent(BookingHoldPlaced.class, (state, e) -> state.withWallet(state.wallet().held(e.sessionId(), e.holdCents(), e.at())))
+        .onEvent(BookingHoldPlaced.class, Registered::bookingHeld)
+        .onEvent(BookingHoldMoved.class, Registered::bookingMoved)
         .onEvent(CaptureRefunded.class, (state, e) -> state.withWallet(state.wallet().sessionRefunded(e.sessionId(), e.refundedCents(), e.at())))
         .onEvent(TopUpStarted.class, (state, e) -> state.withWallet(state.wallet().topUpStarted(e.topUp())))
         .onEvent(TopUpSettled.class, (state, e) -> state.withWallet(state.wallet().topUpSettled(e.topUpId(), e.result(), e.at())))

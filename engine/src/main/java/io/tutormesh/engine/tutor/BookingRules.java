@@ -26,7 +26,13 @@ public final class BookingRules {
   private BookingRules() {}
 
   /** A lesson in the tutor's calendar: {@code [start, end)} for {@code sessionId}, booked at {@code rateCents}. */
-  public record BookedSlot(String sessionId, String studentId, Instant start, Instant end, long rateCents) implements CborSerializable {
+  public record BookedSlot(String sessionId, String studentId, Instant start, Instant end, long rateCents, String subject, String level)
+      implements CborSerializable {
+
+    /** As kept before subjects were recorded (null subject and level). */
+    public BookedSlot(String sessionId, String studentId, Instant start, Instant end, long rateCents) {
+      this(sessionId, studentId, start, end, rateCents, null, null);
+    }
 
     /** Whether {@code [from, to)} comes closer than {@code buffer} to this lesson. */
     public boolean overlaps(Instant from, Instant to, Duration buffer) {
@@ -80,6 +86,25 @@ public final class BookingRules {
   public static boolean blocksInstant(List<BookedSlot> calendar, Instant now, int minutes, Duration buffer) {
     Instant until = now.plus(Duration.ofMinutes(minutes));
     return calendar.stream().anyMatch(slot -> slot.overlaps(now, until, buffer));
+  }
+
+  /** The calendar without the lesson of {@code sessionId} (a reschedule may overlap the lesson it replaces). */
+  public static List<BookedSlot> without(List<BookedSlot> calendar, String sessionId) {
+    return sessionId == null ? calendar : calendar.stream().filter(slot -> !slot.sessionId().equals(sessionId)).toList();
+  }
+
+  /**
+   * When the tutor's next booked lesson starts (one in progress at {@code now} counts: its start is
+   * past), or null: what the MatchPool reads to skip a tutor whose lesson is about to begin.
+   */
+  public static Instant nextStart(List<BookedSlot> calendar, Instant now) {
+    Instant next = null;
+    for (BookedSlot slot : calendar) {
+      if (slot.end().isAfter(now) && (next == null || slot.start().isBefore(next))) {
+        next = slot.start();
+      }
+    }
+    return next;
   }
 
   /** The calendar without the lessons that ended before {@code now} (they stay in the journal). */

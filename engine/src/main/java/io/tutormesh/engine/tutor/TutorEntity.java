@@ -265,10 +265,30 @@ public final class TutorEntity
       String level,
       Instant start,
       int durationMinutes,
-      ActorRef<SessionEntity.SlotAnswer> replyTo) implements Command {}
+      ActorRef<SessionEntity.SlotAnswer> replyTo,
+      String replacingSessionId) implements Command {
 
-  /** A booked lesson was cancelled, failed or ended: its slot is free again (no-op if it is not in the calendar). */
-  public record ReleaseSlot(String sessionId) implements Command {}
+    /**
+     * @param replacingSessionId a reschedule: the booked lesson of that session (same student) is
+     *     about to be released, so the new slot may overlap it, and keeps its rate. Null: a new booking.
+     */
+    public ReserveSlot(
+        String sessionId, String studentId, String subject, String level, Instant start, int durationMinutes,
+        ActorRef<SessionEntity.SlotAnswer> replyTo) {
+      this(sessionId, studentId, subject, level, start, durationMinutes, replyTo, null);
+    }
+  }
+
+  /**
+   * A booked lesson was cancelled, failed, rescheduled or ended: its slot is free again. Idempotent
+   * (a no-op if it is not in the calendar); acknowledged to {@code replyTo} every time, once the
+   * release is written, so that the session sends it again until it is (null: not acknowledged).
+   */
+  public record ReleaseSlot(String sessionId, ActorRef<SessionEntity.SlotFreed> replyTo) implements Command {
+    public ReleaseSlot(String sessionId) {
+      this(sessionId, null);
+    }
+  }
 
   /** The tutor's upcoming booked lessons (those not ended yet), by start. */
   public record GetCalendar(ActorRef<StatusReply<Calendar>> replyTo) implements Command {}
@@ -431,8 +451,14 @@ public final class TutorEntity
   public record TutorReleased(String tutorId, String sessionId, Instant at) implements Event {}
 
   /** A lesson was booked into the calendar: {@code [start, end)} for the session, at {@code rateCents} per hour. */
-  public record SlotReserved(String tutorId, String sessionId, String studentId, Instant start, Instant end, long rateCents, Instant at)
-      implements Event {}
+  public record SlotReserved(
+      String tutorId, String sessionId, String studentId, Instant start, Instant end, long rateCents, Instant at, String subject, String level)
+      implements Event {
+    /** As written before subjects were recorded (null subject and level). */
+    public SlotReserved(String tutorId, String sessionId, String studentId, Instant start, Instant end, long rateCents, Instant at) {
+      this(tutorId, sessionId, studentId, start, end, rateCents, at, null, null);
+    }
+  }
 
   /** A booked lesson left the calendar (cancelled, failed or ended). */
   public record SlotReleased(String tutorId, String sessionId, Instant at) implements Event {}
@@ -540,7 +566,7 @@ public final class TutorEntity
     /** A lesson booked: added to the calendar, which drops the lessons that ended before it. */
     Registered slotReserved(SlotReserved e) {
       List<BookingRules.BookedSlot> more = new ArrayList<>(BookingRules.withoutPast(calendar, e.at()));
-      more.add(new BookingRules.BookedSlot(e.sessionId(), e.studentId(), e.start(), e.end(), e.rateCents()));
+      more.add(new BookingRules.BookedSlot(e.sessionId(), e.studentId(), e.start(), e.end(), e.rateCents(), e.subject(), e.level()));
       return withCalendar(more);
     }
 
@@ -609,8 +635,10 @@ public final class TutorEntity
       return new TutorSummary(tutorId, profile, rating, presence, createdAt, updatedAt, reviews.recent().visible());
     }
 
-    TutorCard card(String tutorId) {
-      return new TutorCard(tutorId, profile.displayName(), profile.subjects(), profile.languages(), profile.rateCents(), profile.currency(), rating);
+    /** The card the pools and partners get; {@code nextBookedStart} as of {@code now} (the pools skip a tutor whose lesson is near). */
+    TutorCard card(String tutorId, Instant now) {
+      return new TutorCard(tutorId, profile.displayName(), profile.subjects(), profile.languages(), profile.rateCents(), profile.currency(), rating,
+          BookingRules.nextStart(calendar, now));
     }
   }
 
@@ -753,6 +781,7 @@ public final class TutorEntity
         .onCommand(SetAvailability.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(Reserve.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(ReserveSlot.class, (state, command) -> answerSlot(command, null, notFound()))
+        .onCommand(ReleaseSlot.class, this::releaseNothing)
         .onCommand(GetCalendar.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(Suspend.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(Reinstate.class, (state, command) -> reject(command.replyTo(), notFound()))
@@ -1014,16 +1043,25 @@ public final class TutorEntity
       return answerSlot(command, null, Rejection.conflict("the tutor does not teach " + command.subject() + " at level " + command.level()));
     }
     Instant now = clock.instant();
-    Optional<Rejection> refused = BookingRules.check(state.calendar(), state.activeSessionId() != null,
+    // A reschedule replaces a lesson of the same student: the new slot may overlap it, and keeps its price.
+    Optional<BookingRules.BookedSlot> replaced = Optional.ofNullable(command.replacingSessionId())
+        .flatMap(state::booked)
+        .filter(slot -> slot.studentId() != null && slot.studentId().equals(command.studentId()));
+    List<BookingRules.BookedSlot> others = replaced.isPresent()
+        ? BookingRules.without(state.calendar(), replaced.get().sessionId()) : state.calendar();
+    Optional<Rejection> refused = BookingRules.check(others, state.activeSessionId() != null,
         offered(state, command.start(), command.durationMinutes(), now), command.start(), command.durationMinutes(), now, scheduling);
     if (refused.isPresent()) {
       return answerSlot(command, null, refused.get());
     }
-    long rate = state.profile().rateCents();
+    long rate = replaced.map(BookingRules.BookedSlot::rateCents).orElse(state.profile().rateCents());
     Instant end = command.start().plus(Duration.ofMinutes(command.durationMinutes()));
     return Effect()
-        .persist(new SlotReserved(tutorId, command.sessionId(), command.studentId(), command.start(), end, rate, now))
-        .thenRun(s -> command.replyTo().tell(new SessionEntity.SlotAnswer(command.sessionId(), true, rate, null)))
+        .persist(new SlotReserved(tutorId, command.sessionId(), command.studentId(), command.start(), end, rate, now, command.subject(), command.level()))
+        .thenRun(s -> {
+          command.replyTo().tell(new SessionEntity.SlotAnswer(command.sessionId(), true, rate, null));
+          announce(s);
+        })
         .thenNoReply();
   }
 
@@ -1042,9 +1080,29 @@ public final class TutorEntity
 
   private ReplyEffect<Event, State> releaseSlot(Registered state, ReleaseSlot command) {
     if (state.booked(command.sessionId()).isEmpty()) {
+      acknowledgeRelease(command);
       return Effect().noReply();
     }
-    return Effect().persist(new SlotReleased(tutorId, command.sessionId(), clock.instant())).thenNoReply();
+    return Effect()
+        .persist(new SlotReleased(tutorId, command.sessionId(), clock.instant()))
+        .thenRun(s -> {
+          acknowledgeRelease(command);
+          announce(s);
+        })
+        .thenNoReply();
+  }
+
+  /** No tutor, no slot: nothing to release, acknowledged all the same. */
+  private ReplyEffect<Event, State> releaseNothing(State state, ReleaseSlot command) {
+    acknowledgeRelease(command);
+    return Effect().noReply();
+  }
+
+  /** The slot of the session is free (now or before): acknowledged, so that its session stops sending the release. */
+  private static void acknowledgeRelease(ReleaseSlot command) {
+    if (command.replyTo() != null) {
+      command.replyTo().tell(new SessionEntity.SlotFreed(command.sessionId()));
+    }
   }
 
   /** Reconciliation: a reservation whose session does not hold the tutor is released. */
@@ -1199,12 +1257,12 @@ public final class TutorEntity
     boolean online = presence(state) == Presence.ONLINE;
     Set<String> subjects = new HashSet<>();
     if (online) {
-      TutorCard card = state.card(tutorId);
+      TutorCard card = state.card(tutorId, clock.instant());
       for (SubjectOffer offer : state.profile().subjects()) {
         subjects.add(offer.subject());
         links.pool(offer.subject(), new MatchPool.TutorAvailable(card));
         if (!announcedIn.contains(offer.subject()) || profileChanged(card)) {
-          links.publish(new AvailabilityEvent.TutorAvailable(offer.subject(), card));
+          links.publish(new AvailabilityEvent.TutorAvailable(offer.subject(), card.publicPart()));
         }
       }
       lastCard = card;
@@ -1218,8 +1276,9 @@ public final class TutorEntity
     announcedIn = Set.copyOf(subjects);
   }
 
+  /** Whether what partners see changed (the booking hint is for the pools only). */
   private boolean profileChanged(TutorCard card) {
-    return !card.equals(lastCard);
+    return lastCard == null || !card.publicPart().equals(lastCard.publicPart());
   }
 
   // --- replies ---

@@ -5,15 +5,18 @@ import static io.tutormesh.engine.TestSupport.validTutor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tutormesh.engine.TestSupport;
+import io.tutormesh.engine.matching.InstantRequest;
+import io.tutormesh.engine.matching.MatchPool;
+import io.tutormesh.engine.matching.TutorCard;
 import io.tutormesh.engine.money.Earnings;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.Subscription;
-import io.tutormesh.engine.matching.InstantRequest;
 import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -68,7 +71,24 @@ class SerializationBindingTest {
         new SessionEntity.BookingFailed("sess-1", Rejection.conflict("taken").toMessage(), true, AT),
         new SessionEntity.SessionCancelled("sess-1", "s1", AT, 2000L),
         new SessionEntity.SlotAnswer("sess-1", false, 0, Rejection.conflict("taken").toMessage()),
-        new SessionEntity.BookingHoldAnswer("sess-1", true, 4000, null));
+        new SessionEntity.BookingHoldAnswer("sess-1", true, 4000, null),
+        new TutorEntity.SlotReserved("t1", "sess-1", "s1", AT, AT.plusSeconds(3600), 4000, AT, "math", "high"),
+        new StudentEntity.BookingHoldPlaced("s1", "sess-1", 4000, AT,
+            new StudentEntity.BookedLesson("sess-1", "t1", "math", "high", AT, AT.plusSeconds(3600))),
+        new StudentEntity.BookingHoldMoved("s1", "sess-1", 4000,
+            new StudentEntity.BookedLesson("sess-2", "t1", "math", "high", AT, AT.plusSeconds(3600)), AT),
+        new StudentEntity.Bookings("s1", List.of(new StudentEntity.BookedLesson("sess-2", "t1", "math", "high", AT, AT.plusSeconds(3600)))),
+        new SessionEntity.SlotFreed("sess-1"),
+        new SessionEntity.TutorSlotFreed("sess-1", AT),
+        new SessionEntity.RescheduleRequested("sess-2", "sess-1", "s1", "s1", "t1",
+            new InstantRequest("math", "high", null, 0, 60), "EUR", AT, AT.plusSeconds(5), AT),
+        new SessionEntity.SessionRescheduled("sess-1", "sess-2", "s1", AT, AT),
+        new SessionEntity.HandOverAnswer("sess-2", true, 4000, 4000, null),
+        new SessionEntity.TimelineEntry(AT, SessionEntity.Status.CANCELLED, null, "sess-2"),
+        new SessionEntity.Rescheduled("sess-2", AT, "s1"),
+        new MatchPool.CandidateQuery("sess-1", "s1", "math", "high", "en", 5000, java.util.Set.of(), 3, 60),
+        new TutorCard("t1", "Ada", List.of(new TutorEntity.SubjectOffer("math", List.of("high"))), List.of("en"), 4000, "EUR",
+            TutorEntity.Rating.NONE, AT));
   }
 
   @ParameterizedTest

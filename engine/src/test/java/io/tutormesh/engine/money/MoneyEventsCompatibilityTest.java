@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tutormesh.engine.TestSupport;
 import io.tutormesh.engine.common.CborSerializable;
 import io.tutormesh.engine.matching.InstantRequest;
+import io.tutormesh.engine.matching.MatchPool;
+import io.tutormesh.engine.matching.TutorCard;
 import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.student.StudentEntity;
+import io.tutormesh.engine.tutor.BookingRules;
 import io.tutormesh.engine.tutor.TutorEntity;
 import java.time.Instant;
 import java.util.List;
@@ -67,7 +70,38 @@ class MoneyEventsCompatibilityTest {
         Arguments.of(new SessionEntity.Info("sess-1", "s1", REQUEST, "EUR", AT, 6000), List.of("start")),
         // Profiles (in registrations, updates, snapshots) written before contact details existed.
         Arguments.of(TestSupport.validTutor(), List.of("email", "phone")),
-        Arguments.of(TestSupport.validStudent(), List.of("email", "phone")));
+        Arguments.of(TestSupport.validStudent(), List.of("email", "phone")),
+        // Written before students kept their lessons, slots their subject, and reschedules existed.
+        Arguments.of(new StudentEntity.BookingHoldPlaced("s1", "sess-1", 4000, AT), List.of("lesson")),
+        Arguments.of(new StudentEntity.Registered(TestSupport.validStudent(), AT, AT), List.of("lessons")),
+        Arguments.of(new TutorEntity.SlotReserved("t1", "sess-1", "s1", AT, AT.plusSeconds(3600), 4000, AT), List.of("subject", "level")),
+        Arguments.of(new BookingRules.BookedSlot("sess-1", "s1", AT, AT.plusSeconds(3600), 4000), List.of("subject", "level")),
+        Arguments.of(new SessionEntity.TimelineEntry(AT, SessionEntity.Status.BOOKED), List.of("rescheduledFrom", "rescheduledTo")),
+        Arguments.of(new SessionEntity.Booking(new SessionEntity.Info("sess-1", "s1", REQUEST, "EUR", AT, 0, AT), "t1", AT, List.of()),
+            List.of("replacing", "rescheduledBy")),
+        Arguments.of(new MatchPool.CandidateQuery("sess-1", "s1", "math", "high", "en", 5000, java.util.Set.of(), 3), List.of("durationMinutes")),
+        Arguments.of(new TutorCard("t1", "Ada", List.of(), List.of("en"), 4000, "EUR", TutorEntity.Rating.NONE), List.of("nextBookedStart")));
+  }
+
+  /** An ended session from before acknowledged slot releases: its slot is released (once more), it was not rescheduled. */
+  @org.junit.jupiter.api.Test
+  void anEndedSessionWithoutTheNewFieldsReleasesItsSlotAgain() throws Exception {
+    SessionEntity.Info booked = new SessionEntity.Info("sess-1", "s1", REQUEST, "EUR", AT, 4000, AT.plusSeconds(3600));
+    SessionEntity.Ended ended = new SessionEntity.Ended(booked, SessionEntity.Status.CANCELLED, "t1", 4000,
+        List.of(new SessionEntity.TimelineEntry(AT, SessionEntity.Status.CANCELLED)), new io.tutormesh.engine.room.Room(),
+        SessionEntity.Escrow.NONE, true, io.tutormesh.engine.review.ReviewLog.NONE, true, new SessionEntity.Rescheduled("sess-2", AT, "s1"));
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-cbor", Optional.empty());
+    ObjectNode tree = cbor.valueToTree(ended);
+    assertThat(tree.has("slotFreed")).isTrue();
+    tree.remove(List.of("slotFreed", "rescheduled"));
+    var serializer = serialization.findSerializerFor(ended);
+    var read = (SessionEntity.Ended) serialization.deserialize(cbor.writeValueAsBytes(tree), serializer.identifier(),
+        Serializers.manifestFor(serializer, ended)).get();
+    assertThat(read.slotFreed()).isFalse();
+    assertThat(read.rescheduled()).isNull();
+    assertThat(read.needsSlotRelease()).isTrue();
+    assertThat(read.info()).isEqualTo(booked);
   }
 
   @ParameterizedTest

@@ -66,7 +66,7 @@ class ReviewSerializationTest {
         RECEIVED,
         new TutorEntity.TutorSummary("ada", TestSupport.validTutor(), new TutorEntity.Rating(4.0, 1), TutorEntity.Presence.ONLINE, AT, AT, List.of(REVIEW)),
         new StudentEntity.StudentSummary("sam", TestSupport.validStudent(), AT, AT, new RatingAggregate(4, 1), List.of(REVIEW)),
-        new StudentEntity.Registered(TestSupport.validStudent(), AT, AT, null, null, null, null, null, null, RECEIVED));
+        new StudentEntity.Registered(TestSupport.validStudent(), AT, AT, null, null, null, null, null, null, RECEIVED, List.of()));
   }
 
   @ParameterizedTest
@@ -96,7 +96,7 @@ class ReviewSerializationTest {
   void anEndedSessionSnapshottedBeforeReviewsExistedHasNone() throws Exception {
     SessionEntity.Info info = new SessionEntity.Info("sess-1", "sam", new InstantRequest("math", "high", "fr", 5000, 60), "EUR", AT, 5000);
     SessionEntity.Ended ended = new SessionEntity.Ended(info, SessionEntity.Status.COMPLETED, "ada", 4000, List.of(), new Room(),
-        SessionEntity.Escrow.NONE, true, ReviewLog.NONE.written(REVIEW));
+        SessionEntity.Escrow.NONE, true, ReviewLog.NONE.written(REVIEW), false, null);
     SessionEntity.SessionSnapshot snapshot = new SessionEntity.SessionSnapshot(ended, null);
 
     SessionEntity.Ended now = (SessionEntity.Ended) ((SessionEntity.SessionSnapshot) roundTrip(snapshot, List.of())).state();

@@ -115,6 +115,11 @@ class SessionEntityTest {
       sent.add(new Sent("student:" + studentId, command));
     }
 
+    @Override
+    public void session(String sessionId, SessionEntity.Command command) {
+      sent.add(new Sent("session:" + sessionId, command));
+    }
+
     private final List<Sent> unclaimed = new ArrayList<>();
 
     /** The first message to `to` that matches, in the order sent (others stay for later awaits). */

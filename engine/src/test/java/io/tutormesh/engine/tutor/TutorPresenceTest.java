@@ -420,4 +420,25 @@ class TutorPresenceTest {
     assertThat(reply.receiveMessage(WAIT).isSuccess()).isTrue();
     assertThat(setAvailable(tutor, "c1", true).getValue().presence()).isEqualTo(Presence.ONLINE);
   }
+
+  @Test
+  void theCardThePoolsGetCarriesTheNextBookedStartAndIsRefreshedWhenTheCalendarChanges() throws Exception {
+    ActorRef<TutorEntity.Command> tutor = registeredTutor();
+    TestProbe<StatusReply<TutorEntity.TutorSchedule>> scheduled = testKit.createTestProbe();
+    tutor.tell(new TutorEntity.SetSchedule(TutorSlotsTest.ALL_DAY, scheduled.getRef()));
+    assertThat(scheduled.receiveMessage(WAIT).isSuccess()).isTrue();
+    connect(tutor, "c1", testKit.createTestProbe());
+    links.await("pool:math", MatchPool.TutorAvailable.class, a -> a.card().nextBookedStart() == null);
+
+    Instant start = Instant.now().plus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+    TestProbe<SessionEntity.SlotAnswer> answer = testKit.createTestProbe();
+    tutor.tell(new TutorEntity.ReserveSlot("booked-1", "student-1", "math", "university", start, 60, answer.getRef()));
+    assertThat(answer.receiveMessage(WAIT).reserved()).isTrue();
+    links.await("pool:math", MatchPool.TutorAvailable.class, a -> start.equals(a.card().nextBookedStart()));
+
+    TestProbe<SessionEntity.SlotFreed> freed = testKit.createTestProbe();
+    tutor.tell(new TutorEntity.ReleaseSlot("booked-1", freed.getRef()));
+    assertThat(freed.receiveMessage(WAIT).sessionId()).isEqualTo("booked-1");
+    links.await("pool:math", MatchPool.TutorAvailable.class, a -> a.card().nextBookedStart() == null);
+  }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tutormesh.engine.TestSupport;
 import io.tutormesh.engine.TestSupport.TestClock;
 import io.tutormesh.engine.common.Rejection;
+import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.session.SessionEntity.SlotAnswer;
 import io.tutormesh.engine.tutor.TutorEntity.Command;
 import io.tutormesh.engine.tutor.TutorEntity.Event;
@@ -98,7 +99,7 @@ class TutorSlotsTest {
     register();
     var first = reserve("s1", "sam", NOON, 60);
     assertThat(first.reply()).isEqualTo(new SlotAnswer("s1", true, 4500, null));
-    assertThat(first.events()).containsExactly(new SlotReserved(tutorId, "s1", "sam", NOON, NOON.plus(Duration.ofHours(1)), 4500, T0));
+    assertThat(first.events()).containsExactly(new SlotReserved(tutorId, "s1", "sam", NOON, NOON.plus(Duration.ofHours(1)), 4500, T0, "math", "university"));
     assertThat(((Registered) first.state()).calendar()).hasSize(1);
 
     var again = reserve("s1", "sam", NOON, 60);
@@ -176,5 +177,46 @@ class TutorSlotsTest {
     reserve("s1", "sam", NOON, 60);
     kit.restart();
     assertThat(refusal(reserve("s2", "max", NOON, 60).reply()).detail()).contains("another lesson");
+  }
+
+  @Test
+  void aReleaseIsAcknowledgedOnceWrittenAndAgainWhenAskedAgainOrWhenNothingIsBooked() {
+    register();
+    reserve("s-rel", "sam", NOON, 60);
+    var released = kit.<SessionEntity.SlotFreed>runCommand(replyTo -> new ReleaseSlot("s-rel", replyTo));
+    assertThat(released.reply()).isEqualTo(new SessionEntity.SlotFreed("s-rel"));
+    assertThat(released.events()).containsExactly(new TutorEntity.SlotReleased(tutorId, "s-rel", T0));
+    assertThat(((Registered) released.state()).calendar()).isEmpty();
+
+    var again = kit.<SessionEntity.SlotFreed>runCommand(replyTo -> new ReleaseSlot("s-rel", replyTo));
+    assertThat(again.reply()).as("idempotent, still acknowledged").isEqualTo(new SessionEntity.SlotFreed("s-rel"));
+    assertThat(again.hasNoEvents()).isTrue();
+
+    var never = kit.<SessionEntity.SlotFreed>runCommand(replyTo -> new ReleaseSlot("never-booked", replyTo));
+    assertThat(never.reply()).isEqualTo(new SessionEntity.SlotFreed("never-booked"));
+    assertThat(never.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void anUnknownTutorAcknowledgesAReleaseToo() {
+    var released = kit.<SessionEntity.SlotFreed>runCommand(replyTo -> new ReleaseSlot("s-x", replyTo));
+    assertThat(released.reply()).isEqualTo(new SessionEntity.SlotFreed("s-x"));
+    assertThat(released.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void aRescheduleMayOverlapTheLessonItReplacesAndKeepsItsRateButNotAnotherStudentsLesson() {
+    register();
+    reserve("old", "sam", NOON, 60);
+    Instant later = NOON.plus(Duration.ofMinutes(30));
+    var plain = reserve("other", "sam", later, 60);
+    assertThat(refusal(plain.reply()).detail()).as("overlaps without replacing").contains("another lesson");
+
+    var moved = kit.<SlotAnswer>runCommand(replyTo -> new ReserveSlot("new", "sam", "math", "university", later, 60, replyTo, "old"));
+    assertThat(moved.reply()).isEqualTo(new SlotAnswer("new", true, 4500, null));
+    assertThat(((Registered) moved.state()).calendar()).extracting(BookingRules.BookedSlot::sessionId).containsExactly("old", "new");
+
+    var stolen = kit.<SlotAnswer>runCommand(replyTo -> new ReserveSlot("thief", "eve", "math", "university", later, 60, replyTo, "old"));
+    assertThat(refusal(stolen.reply()).detail()).as("another student's lesson is not replaced").contains("another lesson");
   }
 }

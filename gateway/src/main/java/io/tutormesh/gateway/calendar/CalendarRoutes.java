@@ -38,9 +38,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  *       Bearer token of the user or an admin. A wrong feed token is 403, whatever else is sent.
  * </ul>
  *
- * <p>Bookings do not exist yet: the entities hold no lesson times, so a feed is an empty but
- * well-formed calendar of a user that must exist (404 otherwise). {@link #lessons} is where
- * bookings will be read.
+ * <p>A feed lists the user's upcoming booked lessons ({@link #lessons}): a tutor's from its
+ * calendar, a student's from its StudentEntity (the lessons its wallet holds money for); a
+ * cancelled lesson leaves both, so it is removed from the feed. The user must exist (404 otherwise).
  */
 public final class CalendarRoutes extends ApiDirectives {
 
@@ -142,17 +142,20 @@ public final class CalendarRoutes extends ApiDirectives {
   }
 
   /**
-   * The user's booked lessons: a tutor's upcoming ones from its calendar (the TutorEntity is its
-   * single writer; a cancelled lesson leaves it, so it is removed from the feed). Students keep no
-   * list of their bookings yet: their feed is empty.
+   * The user's upcoming booked lessons: a tutor's from its calendar (the TutorEntity is its single
+   * writer), a student's from its StudentEntity, which keeps the lessons its wallet holds money for
+   * (a cancelled, failed or rescheduled booking leaves with its hold). The counterpart is named by id.
    */
   private CompletionStage<List<CalendarEntry>> lessons(Owner owner, String id) {
-    if (owner != Owner.TUTOR) {
-      return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    if (owner == Owner.STUDENT) {
+      return sharding.entityRefFor(StudentEntity.ENTITY_KEY, id).askWithStatus(StudentEntity.GetBookings::new, askTimeout)
+          .thenApply(bookings -> bookings.lessons().stream()
+              .map(l -> new CalendarEntry(l.sessionId(), l.subject(), l.level(), l.start(), l.end(), l.tutorId(), false))
+              .toList());
     }
     return sharding.entityRefFor(TutorEntity.ENTITY_KEY, id).askWithStatus(TutorEntity.GetCalendar::new, askTimeout)
         .thenApply(calendar -> calendar.bookings().stream()
-            .map(slot -> new CalendarEntry(slot.sessionId(), null, null, slot.start(), slot.end(), slot.studentId(), false))
+            .map(slot -> new CalendarEntry(slot.sessionId(), slot.subject(), slot.level(), slot.start(), slot.end(), slot.studentId(), false))
             .toList());
   }
 

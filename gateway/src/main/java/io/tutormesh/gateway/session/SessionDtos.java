@@ -49,6 +49,14 @@ public final class SessionDtos {
     }
   }
 
+  /** `POST /v1/sessions/{id}/reschedule`: the new start ({@code start} an ISO-8601 instant, UTC). */
+  public record RescheduleBody(String start) {
+
+    Instant startInstant() {
+      return new BookingBody(null, null, null, start, null).startInstant();
+    }
+  }
+
   /** The 201 answer to a booking. */
   public record BookingCreated(String sessionId, String status) {
     static BookingCreated of(SessionEntity.SessionSummary s) {
@@ -68,7 +76,8 @@ public final class SessionDtos {
   /** `POST /v1/sessions/{id}/dispute` and `POST /v1/admin/sessions/{id}/refund`: a reason of 1 to 500 characters. */
   public record ReasonBody(String reason) {}
 
-  public record TimelineEntry(Instant at, String status) {}
+  /** {@code rescheduledFrom}/{@code rescheduledTo}: the session this one replaced, or was replaced by (a reschedule); else null. */
+  public record TimelineEntry(Instant at, String status, String rescheduledFrom, String rescheduledTo) {}
 
   /** `GET /v1/sessions/{id}` and the answer to a cancel. */
   public record Session(
@@ -107,7 +116,7 @@ public final class SessionDtos {
           s.maxRateCents(),
           s.currency(),
           new Escrow(e.status().name(), e.heldCents(), e.releasedCents(), e.refundedCents()),
-          s.timeline().stream().map(t -> new TimelineEntry(t.at(), t.status().name())).toList(),
+          s.timeline().stream().map(t -> new TimelineEntry(t.at(), t.status().name(), t.rescheduledFrom(), t.rescheduledTo())).toList(),
           s.startedAt(),
           s.endedAt());
     }

@@ -91,6 +91,7 @@ public final class SessionRoutes extends ApiDirectives {
         pathPrefix("sessions", () -> pathPrefix(PathMatchers.segment(), id -> concat(
             pathEnd(() -> session(id)),
             path("cancel", () -> cancel(id)),
+            path("reschedule", () -> reschedule(id)),
             path("dispute", () -> dispute(id))))));
   }
 
@@ -168,6 +169,29 @@ public final class SessionRoutes extends ApiDirectives {
   private Route cancel(String id) {
     return endpoint("/v1/sessions/{id}/cancel", () -> authenticated(who -> validId("id", id, () -> post(() -> ignoringBody(
         () -> reply(200, readable(who, id).thenComposeAsync(s -> cancel(who, id), executor), SessionDtos.Session::of))))));
+  }
+
+  /**
+   * A participant (or an admin) moves a BOOKED session to {@code start}: 201 with the new BOOKED
+   * session (the old one is CANCELLED, its escrow moved to the new one, its slot freed), or
+   * nothing changes: 403 not a participant, 409 not BOOKED / too late by the cancellation policy /
+   * the new slot not bookable, 400 bad body, 503 not confirmed within `tutormesh.bookings.budget`.
+   */
+  private Route reschedule(String id) {
+    return endpoint("/v1/sessions/{id}/reschedule", () -> authenticated(who -> validId("id", id, () -> post(() -> jsonBody(
+        SessionDtos.RescheduleBody.class, body -> reschedule(who, id, body))))));
+  }
+
+  private Route reschedule(Principal who, String id, SessionDtos.RescheduleBody body) {
+    Instant start = body.startInstant();
+    String newSessionId = UUID.randomUUID().toString();
+    Instant deadline = clock.instant().plus(bookingBudget);
+    CompletionStage<SessionEntity.SessionSummary> answer = readable(who, id).thenComposeAsync(old -> sessionRef(id).askWithStatus(
+        replyTo -> new SessionEntity.Reschedule(who.userId(), who.isAdmin(), start, newSessionId, deadline, replyTo),
+        bookingBudget.plus(instant.acceptGrace())), executor);
+    return completeWithFuture(answer.handleAsync((summary, error) -> error == null
+        ? Json.response(201, SessionDtos.Session.of(summary)).addHeader(Location.create("/v1/sessions/" + summary.sessionId()))
+        : failure(error), executor));
   }
 
   /** Reads and drops any body, so that the answer never comes before the end of the request. */

@@ -11,6 +11,16 @@ import java.util.List;
 public final class StudentDtos {
   private StudentDtos() {}
 
+  /** `GET /v1/students/{id}/bookings`: the upcoming booked lessons, by start (items as in a tutor's list). */
+  public record Bookings(String studentId, List<io.tutormesh.gateway.tutor.TutorDtos.Booking> bookings) {
+    static Bookings of(StudentEntity.Bookings bookings) {
+      return new Bookings(bookings.studentId(), bookings.lessons().stream()
+          .map(l -> new io.tutormesh.gateway.tutor.TutorDtos.Booking(
+              l.sessionId(), l.tutorId(), bookings.studentId(), l.subject(), l.level(), l.start(), l.end()))
+          .toList());
+    }
+  }
+
   /** `PUT /v1/students/{id}`. */
   public record ProfileRequest(
       String displayName, String level, List<String> languages, String timezone, String email, String phone) {

@@ -22,7 +22,17 @@ public final class StudentRoutes extends ApiDirectives {
   }
 
   public Route route() {
-    return pathPrefix("students", () -> path(PathMatchers.segment(), this::student));
+    return pathPrefix("students", () -> concat(
+        path(PathMatchers.segment(), this::student),
+        path(PathMatchers.segment().slash("bookings"), this::bookings)));
+  }
+
+  /** The student's upcoming booked lessons (that student and admins). */
+  private Route bookings(String id) {
+    return endpoint("/v1/students/{id}/bookings", () -> authenticated(who -> validId("id", id, () -> get(() -> authorize(
+        who.mayReadPrivateOf(Role.STUDENT, id), "a student's bookings are for that student and admins only",
+        () -> reply(200, sharding.entityRefFor(StudentEntity.ENTITY_KEY, id).askWithStatus(StudentEntity.GetBookings::new, askTimeout),
+            StudentDtos.Bookings::of))))));
   }
 
   private Route student(String id) {

@@ -99,10 +99,14 @@ public final class TutorDtos {
   public record Bookings(String tutorId, List<Booking> bookings) {
     public static Bookings of(TutorEntity.Calendar calendar) {
       return new Bookings(calendar.tutorId(), calendar.bookings().stream()
-          .map(b -> new Booking(b.sessionId(), b.studentId(), b.start(), b.end()))
+          .map(b -> new Booking(b.sessionId(), calendar.tutorId(), b.studentId(), b.subject(), b.level(), b.start(), b.end()))
           .toList());
     }
   }
 
-  public record Booking(String sessionId, String studentId, Instant start, Instant end) {}
+  /**
+   * One booked lesson, the same shape in a tutor's and a student's list ({@code subject} and
+   * {@code level} null for lessons booked before they were recorded).
+   */
+  public record Booking(String sessionId, String tutorId, String studentId, String subject, String level, Instant start, Instant end) {}
 }
