@@ -22,6 +22,8 @@ import io.tutormesh.persistence.payments.CassandraSandboxProvider;
 import io.tutormesh.persistence.CassandraSchema;
 import io.tutormesh.persistence.ChainedHandler;
 import io.tutormesh.persistence.EmbeddedCassandra;
+import io.tutormesh.persistence.directory.CassandraDirectoryRepository;
+import io.tutormesh.persistence.directory.DirectoryProjection;
 import io.tutormesh.persistence.ledger.CassandraLedgerRepository;
 import io.tutormesh.persistence.ledger.LedgerCheck;
 import io.tutormesh.persistence.ledger.LedgerProjection;
@@ -159,6 +161,8 @@ public final class Node {
         log.info("Notifications on: e-mail {}, SMS to the log", notificationSettings.smtp() == null
             ? "to the log (no tutormesh.notifications.smtp.host)" : "over " + notificationSettings.smtp());
       }
+      CassandraDirectoryRepository directory = CassandraDirectoryRepository.create(system, keyspace);
+      DirectoryProjection.init(system, directory);
 
       ApiContext context =
           new ApiContext(
@@ -171,7 +175,8 @@ public final class Node {
               settings.devMode(),
               settings.devTokenTtl(),
               () -> readiness(sys, settings.cassandraProbeTimeout()),
-              new LedgerCheck(ledger, provider::totals));
+              new LedgerCheck(ledger, provider::totals),
+              directory);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(settings.httpInterface(), settings.httpPort())

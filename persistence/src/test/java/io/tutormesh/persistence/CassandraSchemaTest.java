@@ -16,11 +16,11 @@ class CassandraSchemaTest {
 
     assertThat(statements.get(0)).isEqualTo("CREATE KEYSPACE IF NOT EXISTS shop WITH replication"
         + " = {'class':'SimpleStrategy','replication_factor':1}");
-    assertThat(statements).hasSize(1 + 6 + 1 + 2 + 2 + 1 + 3 + 2 + 4 + 2)
+    assertThat(statements).hasSize(1 + 6 + 1 + 2 + 2 + 1 + 3 + 2 + 4 + 2 + 2)
         .allSatisfy(cql -> assertThat(cql).contains("IF NOT EXISTS shop").doesNotContain("${"));
-    assertThat(statements.get(statements.size() - 15))
+    assertThat(statements.get(statements.size() - 17))
         .startsWith("CREATE TABLE IF NOT EXISTS shop.projection_management");
-    assertThat(statements.subList(statements.size() - 14, statements.size()))
+    assertThat(statements.subList(statements.size() - 16, statements.size()))
         .extracting(cql -> cql.lines().findFirst().orElse(""))
         .containsExactly(
             "CREATE TABLE IF NOT EXISTS shop.session_documents (",
@@ -36,7 +36,9 @@ class CassandraSchemaTest {
             "CREATE TABLE IF NOT EXISTS shop.notifications_by_group (",
             "CREATE TABLE IF NOT EXISTS shop.notifications_cursor (",
             "CREATE TABLE IF NOT EXISTS shop.plan_due (",
-            "CREATE TABLE IF NOT EXISTS shop.plan_due_cursor (");
+            "CREATE TABLE IF NOT EXISTS shop.plan_due_cursor (",
+            "CREATE TABLE IF NOT EXISTS shop.tutor_directory (",
+            "CREATE TABLE IF NOT EXISTS shop.tutor_directory_tutors (");
   }
 
   @Test

@@ -84,6 +84,12 @@ public final class TutorEntity
   /** Money events ({@code LedgerEvent}) are spread over this many tags, {@code tutor-0} to {@code tutor-3}. */
   public static final int TAG_COUNT = 4;
   public static final List<String> TAGS = List.of("tutor-0", "tutor-1", "tutor-2", "tutor-3");
+  /**
+   * The few rare events that change what tutor search shows ({@link #changesDirectory}: profile,
+   * suspension, rating) are spread over these tags as well, by the same hash as {@link #TAGS}.
+   */
+  public static final List<String> DIRECTORY_TAGS =
+      List.of("tutor-directory-0", "tutor-directory-1", "tutor-directory-2", "tutor-directory-3");
 
   // --- the profile and the replies ---
 
@@ -463,8 +469,17 @@ public final class TutorEntity
   /** A booked lesson left the calendar (cancelled, failed or ended). */
   public record SlotReleased(String tutorId, String sessionId, Instant at) implements Event {}
 
-  /** A review about the tutor (or its hidden version) was applied to its rating and recent reviews. */
-  public record ReviewReceived(String tutorId, Review review, Instant at) implements Event {}
+  /**
+   * A review about the tutor (or its hidden version) was applied to its rating and recent reviews.
+   *
+   * @param rating the tutor's rating once it is applied (for the read sides, e.g. tutor search);
+   *     null in events written before it was carried
+   */
+  public record ReviewReceived(String tutorId, Review review, Instant at, Rating rating) implements Event {
+    public ReviewReceived(String tutorId, Review review, Instant at) {
+      this(tutorId, review, at, null);
+    }
+  }
 
   public record TutorSuspended(String tutorId, String reason, Instant at) implements Event {}
 
@@ -709,9 +724,23 @@ public final class TutorEntity
     return create(tutorId, rules, matching, links, null, null, clock);
   }
 
-  /** The tag every event of this tutor carries. */
+  /** The tag every money event of this tutor carries. */
   public static String tagFor(String tutorId) {
     return "tutor-" + Math.abs(tutorId.hashCode() % TAG_COUNT);
+  }
+
+  /** The tag this tutor's directory events ({@link #changesDirectory}) carry. */
+  public static String directoryTagFor(String tutorId) {
+    return "tutor-directory-" + Math.abs(tutorId.hashCode() % TAG_COUNT);
+  }
+
+  /** The events that change what tutor search shows: the profile, a suspension, the rating. Never presence. */
+  public static boolean changesDirectory(Event event) {
+    return event instanceof TutorRegistered
+        || event instanceof TutorProfileUpdated
+        || event instanceof TutorSuspended
+        || event instanceof TutorReinstated
+        || event instanceof ReviewReceived;
   }
 
   private final String tutorId;
@@ -1215,8 +1244,10 @@ public final class TutorEntity
     if (!tutorId.equals(review.toUserId()) || state.reviews().alreadyApplied(review)) {
       return acknowledgeReview(review);
     }
+    Instant now = clock.instant();
+    Rating after = state.reviewed(new ReviewReceived(tutorId, review, now), reviewSettings).rating();
     return Effect()
-        .persist(new ReviewReceived(tutorId, review, clock.instant()))
+        .persist(new ReviewReceived(tutorId, review, now, after))
         .thenRun(s -> {
           links.session(review.sessionId(), new SessionEntity.ReviewAcknowledged(review.sessionId(), review.reviewId(), review.hidden()));
           announce(s);
@@ -1325,13 +1356,24 @@ public final class TutorEntity
     return builder.build();
   }
 
-  /** Only money events ({@link LedgerEvent}) are tagged, for the ledger projection. */
+  /**
+   * Money events ({@link LedgerEvent}) are tagged for the ledger projection, and the rare events
+   * that change the directory ({@link #changesDirectory}) for the tutor search projection; nothing
+   * else (presence, reservations, calendar) is tagged.
+   */
   @Override
   public Set<String> tagsFor(Event event) {
+    return tagsOf(event);
+  }
+
+  /** {@link #tagsFor}, as a function of the event alone. */
+  public static Set<String> tagsOf(Event event) {
     // A plan's first charge is tagged too (its settlement is a LedgerEvent): the plan waker's due
     // index (persistence/plans) hears of a subscription whose first answer never came.
-    boolean tagged = event instanceof LedgerEvent money && money.movesMoney() || event instanceof SubscriptionChargeStarted;
-    return tagged ? Set.of(tagFor(event.tutorId())) : Set.of();
+    if (event instanceof LedgerEvent money && money.movesMoney() || event instanceof SubscriptionChargeStarted) {
+      return Set.of(tagFor(event.tutorId()));
+    }
+    return changesDirectory(event) ? Set.of(directoryTagFor(event.tutorId())) : Set.of();
   }
 
   // --- earnings ---

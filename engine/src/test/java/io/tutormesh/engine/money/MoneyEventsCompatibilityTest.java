@@ -80,7 +80,10 @@ class MoneyEventsCompatibilityTest {
         Arguments.of(new SessionEntity.Booking(new SessionEntity.Info("sess-1", "s1", REQUEST, "EUR", AT, 0, AT), "t1", AT, List.of()),
             List.of("replacing", "rescheduledBy")),
         Arguments.of(new MatchPool.CandidateQuery("sess-1", "s1", "math", "high", "en", 5000, java.util.Set.of(), 3), List.of("durationMinutes")),
-        Arguments.of(new TutorCard("t1", "Ada", List.of(), List.of("en"), 4000, "EUR", TutorEntity.Rating.NONE), List.of("nextBookedStart")));
+        Arguments.of(new TutorCard("t1", "Ada", List.of(), List.of("en"), 4000, "EUR", TutorEntity.Rating.NONE), List.of("nextBookedStart")),
+        // A tutor's review event written before it carried the resulting rating (tutor search).
+        Arguments.of(new TutorEntity.ReviewReceived("ada", new io.tutormesh.engine.review.Review(
+            "sess-1.s", "sess-1", io.tutormesh.engine.review.Review.Side.STUDENT, "sam", "ada", 4, "clear", AT, false), AT), List.of("rating")));
   }
 
   /** An ended session from before acknowledged slot releases: its slot is released (once more), it was not rescheduled. */

@@ -59,6 +59,7 @@ class ReviewSerializationTest {
         new SessionEntity.ReviewReceipt("sess-1", "sess-1.s", false),
         new TutorEntity.ReceiveReview(REVIEW.hide()),
         new TutorEntity.ReviewReceived("ada", REVIEW, AT),
+        new TutorEntity.ReviewReceived("ada", REVIEW, AT, new TutorEntity.Rating(4.0, 1)),
         new StudentEntity.ReceiveReview(REVIEW),
         new StudentEntity.ReviewReceived("sam", REVIEW, AT),
         ReviewList.of("ada", RECEIVED),

@@ -269,6 +269,34 @@ class TutorEntityTest {
   }
 
   @Test
+  void onlyMoneyAndDirectoryEventsAreTagged() {
+    String directoryTag = TutorEntity.directoryTagFor(tutorId);
+    assertThat(directoryTag).isEqualTo("tutor-directory-" + Math.abs(tutorId.hashCode() % 4));
+    assertThat(TutorEntity.DIRECTORY_TAGS).contains(directoryTag).hasSize(TutorEntity.TAG_COUNT);
+    assertThat(TutorEntity.tagsOf(new TutorRegistered(tutorId, validTutor(), T0))).containsExactly(directoryTag);
+    assertThat(TutorEntity.tagsOf(new TutorProfileUpdated(tutorId, validTutor(), T0))).containsExactly(directoryTag);
+    assertThat(TutorEntity.tagsOf(new TutorEntity.TutorSuspended(tutorId, "spam", T0))).containsExactly(directoryTag);
+    assertThat(TutorEntity.tagsOf(new TutorEntity.TutorReinstated(tutorId, T0))).containsExactly(directoryTag);
+    assertThat(TutorEntity.tagsOf(new TutorEntity.TutorReserved(tutorId, "sess-1", "s1", T0))).isEmpty();
+    assertThat(TutorEntity.tagsOf(new TutorEntity.TutorReleased(tutorId, "sess-1", T0))).isEmpty();
+    assertThat(TutorEntity.tagsOf(new TutorEntity.SlotReleased(tutorId, "sess-1", T0))).isEmpty();
+  }
+
+  @Test
+  void aReviewEventCarriesTheRatingItResultsIn() {
+    update(validTutor());
+    var first = new io.tutormesh.engine.review.Review("s1.s", "s1", io.tutormesh.engine.review.Review.Side.STUDENT, "sam", tutorId, 5, "ok", T0, false);
+    var second = new io.tutormesh.engine.review.Review("s2.s", "s2", io.tutormesh.engine.review.Review.Side.STUDENT, "sam", tutorId, 2, "meh", T0, false);
+
+    var one = kit.runCommand(new TutorEntity.ReceiveReview(first));
+    var two = kit.runCommand(new TutorEntity.ReceiveReview(second));
+
+    assertThat(one.events()).containsExactly(new TutorEntity.ReviewReceived(tutorId, first, T0, new Rating(5.0, 1)));
+    assertThat(two.events()).containsExactly(new TutorEntity.ReviewReceived(tutorId, second, T0, new Rating(3.5, 2)));
+    assertThat(((Registered) two.state()).rating()).isEqualTo(new Rating(3.5, 2));
+  }
+
+  @Test
   void theEntityKeyIsTutor() {
     assertThat(TutorEntity.ENTITY_KEY.name()).isEqualTo("Tutor");
   }

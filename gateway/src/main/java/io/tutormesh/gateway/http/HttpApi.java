@@ -15,6 +15,8 @@ import io.tutormesh.gateway.session.RoomRoutes;
 import io.tutormesh.gateway.session.SessionRoutes;
 import io.tutormesh.gateway.student.StudentRoutes;
 import io.tutormesh.gateway.tutor.TutorRoutes;
+import io.tutormesh.gateway.tutor.TutorSearchRoutes;
+import io.tutormesh.persistence.directory.DirectoryRepository;
 import io.tutormesh.persistence.ledger.LedgerCheck;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,12 +38,14 @@ public final class HttpApi extends AllDirectives {
       boolean devMode,
       Duration devTokenTtl,
       Supplier<CompletionStage<Optional<String>>> readiness,
-      LedgerCheck ledger) {
+      LedgerCheck ledger,
+      DirectoryRepository directory) {
     List<Route> v1 = new ArrayList<>();
     if (devMode) {
       v1.add(new DevRoutes(context, devTokenTtl).route());
     }
     v1.add(new CatalogRoutes(context, catalog).route());
+    v1.add(new TutorSearchRoutes(context, catalog, directory).route());
     v1.add(new TutorRoutes(context).route());
     v1.add(new ScheduleRoutes(context).route());
     v1.add(new CalendarRoutes(context).route());

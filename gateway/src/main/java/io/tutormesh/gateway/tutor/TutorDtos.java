@@ -95,6 +95,35 @@ public final class TutorDtos {
     }
   }
 
+  /**
+   * One tutor in `GET /v1/tutors` (search): the public tutor entry, {@code levels} being those of
+   * the subject searched. Never private fields.
+   */
+  public record SearchItem(
+      String tutorId,
+      String displayName,
+      List<String> subjects,
+      List<String> languages,
+      List<String> levels,
+      long rateCents,
+      String currency,
+      Rating rating) {
+
+    public static SearchItem of(io.tutormesh.persistence.directory.DirectoryListing l) {
+      return new SearchItem(l.tutorId(), l.displayName(), l.subjects(), l.languages(), l.levels(), l.rateCents(), l.currency(),
+          new Rating(l.ratingCount() == 0 ? null : l.ratingAverage(), l.ratingCount()));
+    }
+  }
+
+  /** `GET /v1/tutors`: a page of tutors; {@code nextCursor} null on the last page. */
+  public record SearchResult(List<SearchItem> items, String nextCursor) {
+    public static SearchResult of(String subject, SearchPage page) {
+      return new SearchResult(
+          page.items().stream().map(SearchItem::of).toList(),
+          page.nextAfter() == null ? null : SearchCursor.encode(subject, page.nextAfter()));
+    }
+  }
+
   /** `GET /v1/tutors/{id}/bookings`: the upcoming booked lessons, by start. */
   public record Bookings(String tutorId, List<Booking> bookings) {
     public static Bookings of(TutorEntity.Calendar calendar) {
