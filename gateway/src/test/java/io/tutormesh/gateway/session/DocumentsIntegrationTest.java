@@ -139,8 +139,10 @@ class DocumentsIntegrationTest {
     assertDownload(s.id(), stored, s.tutor(), limit, "application/pdf", "attachment; filename=\"exactly-10MiB.pdf\"");
 
     Set<String> chunkedDocuments = documentsWithChunks();
-    // Announced by Content-Length: refused before a byte is stored.
-    Reply tooLarge = upload(s.id(), s.student(), "application/pdf", "too-large.pdf", over);
+    // Announced by Content-Length: refused before a byte is stored, so the answer comes before the
+    // body: the request here is the headers alone (a client still writing 10 MiB may see the
+    // connection close before it reads the 413).
+    Reply tooLarge = headersOnlyUpload(s.id(), s.student(), "application/pdf", "too-large.pdf", over.length);
     assertProblem(tooLarge, 413);
     assertThat(tooLarge.json().get("field").asText()).isEqualTo("body");
     // Chunked, so only counting tells: refused at the byte over the limit, the chunks stored so far
@@ -343,6 +345,41 @@ class DocumentsIntegrationTest {
   private static Reply upload(String sessionId, String token, String contentType, String filename, byte[] body) {
     HttpRequest.Builder request = uploadRequest(sessionId, token, contentType, filename);
     return send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  /** An upload that announces {@code contentLength} bytes and sends none: the answer to its headers. */
+  private static Reply headersOnlyUpload(String sessionId, String token, String contentType, String filename, long contentLength) {
+    try (Socket socket = new Socket("127.0.0.1", node.httpPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("POST /v1/sessions/" + sessionId + "/documents HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Connection: close\r\nAuthorization: Bearer " + token + "\r\nContent-Type: " + contentType + "\r\n"
+          + "X-Filename: " + filename + "\r\nContent-Length: " + contentLength + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      java.io.InputStream in = socket.getInputStream();
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          throw new IOException("closed before the response's headers ended: " + head.toString(StandardCharsets.ISO_8859_1));
+        }
+        head.write(b);
+      }
+      List<String> lines = head.toString(StandardCharsets.ISO_8859_1).lines().toList();
+      int status = Integer.parseInt(lines.get(0).split(" ")[1]);
+      String type = header(lines, "content-type");
+      byte[] body = in.readNBytes(Integer.parseInt(header(lines, "content-length")));
+      return new Reply(status, type, new String(body, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String header(List<String> lines, String name) {
+    return lines.stream()
+        .filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith(name + ":"))
+        .map(line -> line.substring(line.indexOf(':') + 1).trim())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " in " + lines));
   }
 
   private static HttpRequest.Builder uploadRequest(String sessionId, String token, String contentType, String filename) {
