@@ -6,10 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -32,8 +29,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * is dropped, so a crashed node never leaves ghosts.
  *
  * <p>Ranking is the {@link Ranker}'s; the pool keeps, apart from the entries, the volatile stats
- * it feeds (last offer, offers sent and accepted, sessions per student) and the outstanding-offer
- * marks. Those survive a TutorUnavailable/TutorAvailable cycle; memory stays bounded because a
+ * it feeds ({@link TutorStats}: last offer, offers sent and accepted, sessions per student) and the
+ * outstanding-offer marks, both in {@link PoolEntries}. Those survive a TutorUnavailable/TutorAvailable cycle; memory stays bounded because a
  * tutor's stats are forgotten {@link #STATS_RETENTION} after it left the pool and at most
  * {@link #MAX_STUDENTS_PER_TUTOR} past students are kept per tutor (least recently matched
  * dropped first). An offer mark ends with its {@link OfferOutcome} or at {@code offer-timeout}
@@ -145,43 +142,6 @@ public final class MatchPool {
     return Duration.ofMillis(Math.max(1, settings.poolEntryTtl().toMillis() / 3));
   }
 
-  /**
-   * What the pool remembers of a tutor beyond the card, kept apart from the entries so that it
-   * survives TutorUnavailable followed by TutorAvailable (and so does an outstanding offer).
-   */
-  private static final class TutorStats {
-    private Instant lastOfferedAt;
-    private int offersSent;
-    private int offersAccepted;
-    /** Non-null while an offer is outstanding; it stops counting at this instant. */
-    private Instant offerHeldUntil;
-    /** Last time this tutor was in the pool or had news; drives {@link #STATS_RETENTION}. */
-    private Instant lastActiveAt;
-    private final Map<String, Integer> sessionsByStudent = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-        return size() > MAX_STUDENTS_PER_TUTOR;
-      }
-    };
-
-    TutorStats(Instant now) {
-      this.lastActiveAt = now;
-    }
-
-    boolean holdsOffer(Instant now) {
-      return offerHeldUntil != null && now.isBefore(offerHeldUntil);
-    }
-
-    boolean isIdleSince(Instant instant) {
-      return lastActiveAt.isBefore(instant);
-    }
-
-    Ranker.Stats view(String studentId) {
-      int past = studentId == null ? 0 : sessionsByStudent.getOrDefault(studentId, 0);
-      return new Ranker.Stats(lastOfferedAt, offersSent, offersAccepted, past);
-    }
-  }
-
   private static final class Pool extends AbstractBehavior<Command> {
 
     private final String subject;
@@ -189,8 +149,8 @@ public final class MatchPool {
     private final Duration bookingBuffer;
     private final Clock clock;
     private final Ranker ranker = new Ranker();
+    /** The entries and the stats of the tutors (see {@link PoolEntries}). */
     private final PoolEntries entries;
-    private final Map<String, TutorStats> stats = new HashMap<>();
 
     private Pool(ActorContext<Command> context, TimerScheduler<Command> timers, String subject,
         MatchingSettings settings, Duration bookingBuffer, Clock clock) {
@@ -228,19 +188,17 @@ public final class MatchPool {
       if (!listing.teachesSubject(subject)) {
         // Routed here by mistake, or the tutor stopped teaching this subject: not (or no longer) ours.
         if (entries.remove(card.tutorId()) != null) {
-          touch(card.tutorId(), clock.instant());
+          entries.touch(card.tutorId(), clock.instant());
         }
         return this;
       }
-      Instant now = clock.instant();
-      entries.put(new Entry(listing, now));
-      touch(card.tutorId(), now);
+      entries.put(new Entry(listing, clock.instant()));
       return this;
     }
 
     private Behavior<Command> onTutorUnavailable(TutorUnavailable command) {
       if (entries.remove(command.tutorId()) != null) {
-        touch(command.tutorId(), clock.instant());
+        entries.touch(command.tutorId(), clock.instant());
       }
       return this;
     }
@@ -254,47 +212,35 @@ public final class MatchPool {
       }
       Instant now = clock.instant();
       Instant seenSince = now.minus(settings.poolEntryTtl());
+      Instant mustBeFreeUntil = now.plus(Duration.ofMinutes(query.durationMinutes())).plus(bookingBuffer);
+      String studentId = query.studentId();
       // One pass over the tutors of this level and language per request, so it is a plain loop: no
-      // stream, no object per tutor that fails a filter (this is the hottest loop of matching).
+      // stream, no lookup and no object per tutor (this is the hottest loop of matching). The index
+      // guarantees subject, level and language; each entry carries its tutor's stats.
       Ranker.Selection selection = ranker.select(query, now);
       for (Entry entry : entries.teaching(query.level(), query.language())) {
-        if (entry.seenAt().isBefore(seenSince) || !entry.listing().fits(query)
-            || !entry.card().freeFor(now, query.durationMinutes(), bookingBuffer)) {
+        TutorStats tutor = entry.stats();
+        if (entry.seenAt().isBefore(seenSince) || !entry.listing().fitsBudgetAndExclusions(query)
+            || !entry.card().freeUntil(mustBeFreeUntil) || tutor.holdsOffer(now)) {
           continue;
         }
-        TutorStats tutor = stats.get(entry.listing().tutorId());
-        if (tutor == null) {
-          selection.add(entry.card(), Ranker.Stats.NONE);
-        } else if (!tutor.holdsOffer(now)) {
-          selection.add(entry.card(), tutor.view(query.studentId()));
-        }
+        selection.add(entry.card(), tutor.lastOfferedAt(), tutor.offersSent(), tutor.offersAccepted(),
+            tutor.sessionsWith(studentId));
       }
       List<TutorCard> chosen = selection.best();
       Instant heldUntil = now.plus(settings.offerTimeout());
       for (TutorCard card : chosen) {
-        TutorStats tutor = statsOf(card.tutorId(), now);
-        tutor.lastOfferedAt = now;
-        tutor.offersSent++;
-        tutor.offerHeldUntil = heldUntil;
+        entries.statsOf(card.tutorId(), now).offered(now, heldUntil);
       }
       command.replyTo().tell(new Candidates(chosen));
       return this;
     }
 
     private Behavior<Command> onOfferOutcome(OfferOutcome command) {
-      TutorStats tutor = stats.get(command.tutorId());
-      if (tutor == null || tutor.offerHeldUntil == null) {
-        // Not an offer this pool handed out (or its outcome was already counted): nothing to free or count.
-        return this;
-      }
-      tutor.offerHeldUntil = null;
-      tutor.lastActiveAt = clock.instant();
-      if (command.outcome() == Outcome.ACCEPTED) {
-        tutor.offersAccepted = Math.min(tutor.offersAccepted + 1, tutor.offersSent);
-      } else if (command.outcome() == Outcome.WITHDRAWN) {
-        // The tutor never had the chance to answer (someone else accepted first, or the candidate
-        // was not offered after all): the offer does not count against the acceptance rate.
-        tutor.offersSent = Math.max(tutor.offersAccepted, tutor.offersSent - 1);
+      TutorStats tutor = entries.stats(command.tutorId());
+      if (tutor != null) {
+        // Ignored without an outstanding offer: not one this pool handed out, or already counted.
+        tutor.answered(command.outcome(), clock.instant());
       }
       return this;
     }
@@ -303,7 +249,8 @@ public final class MatchPool {
       if (command.tutorId() == null || command.studentId() == null) {
         return this;
       }
-      statsOf(command.tutorId(), clock.instant()).sessionsByStudent.merge(command.studentId(), 1, Integer::sum);
+      Instant now = clock.instant();
+      entries.statsOf(command.tutorId(), now).matchedWith(command.studentId(), now);
       return this;
     }
 
@@ -325,13 +272,12 @@ public final class MatchPool {
           .map(entry -> entry.card().tutorId()).toList();
       for (String tutorId : stale) {
         entries.remove(tutorId);
-        touch(tutorId, now);
+        entries.touch(tutorId, now);
       }
       if (!stale.isEmpty()) {
         getContext().getLog().debug("Pool {} dropped {} tutors without a heartbeat: {}", subject, stale.size(), stale);
       }
-      Instant forgetBefore = now.minus(STATS_RETENTION);
-      stats.entrySet().removeIf(e -> !entries.contains(e.getKey()) && e.getValue().isIdleSince(forgetBefore));
+      entries.forgetStatsIdleSince(now.minus(STATS_RETENTION));
       return this;
     }
 
@@ -339,19 +285,6 @@ public final class MatchPool {
     private Stream<Entry> live(Instant now) {
       Instant seenSince = now.minus(settings.poolEntryTtl());
       return entries.all().stream().filter(entry -> !entry.seenAt().isBefore(seenSince));
-    }
-
-    private TutorStats statsOf(String tutorId, Instant now) {
-      TutorStats tutor = stats.computeIfAbsent(tutorId, id -> new TutorStats(now));
-      tutor.lastActiveAt = now;
-      return tutor;
-    }
-
-    private void touch(String tutorId, Instant now) {
-      TutorStats tutor = stats.get(tutorId);
-      if (tutor != null) {
-        tutor.lastActiveAt = now;
-      }
     }
   }
 }

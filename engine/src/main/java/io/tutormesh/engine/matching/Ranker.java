@@ -162,11 +162,21 @@ public final class Ranker {
      */
     public boolean fits(CandidateQuery query) {
       Set<String> levels = levelsBySubject.get(query.subject());
-      return card.rateCents() <= query.maxRateCents()
-          && levels != null
+      return levels != null
           && levels.contains(query.level())
           && languages.contains(query.language())
-          && (query.exclude() == null || !query.exclude().contains(card.tutorId()));
+          && fitsBudgetAndExclusions(query);
+    }
+
+    /**
+     * The card's hard filters that an index by (subject, level, language) cannot answer: charges at
+     * most the student's maximum and is not excluded. Only for a tutor already known to teach the
+     * query's subject at its level in its language (as the pool's index guarantees); otherwise use
+     * {@link #fits}.
+     */
+    public boolean fitsBudgetAndExclusions(CandidateQuery query) {
+      return card.rateCents() <= query.maxRateCents()
+          && (query.exclude() == null || query.exclude().isEmpty() || !query.exclude().contains(card.tutorId()));
     }
   }
 
@@ -203,16 +213,24 @@ public final class Ranker {
 
     /** Considers a tutor that passed the hard filters ({@link #eligible}; the caller checked). */
     public void add(TutorCard card, Stats stats) {
+      add(card, stats.lastOfferedAt(), stats.offersSent(), stats.offersAccepted(), stats.pastSessionsWithStudent());
+    }
+
+    /**
+     * The same as {@link #add(TutorCard, Stats)} with the stats given one by one, so that a scan
+     * over a large pool allocates nothing for a tutor that is not kept.
+     */
+    public void add(TutorCard card, Instant lastOfferedAt, int offersSent, int offersAccepted, int pastSessionsWithStudent) {
       int limit = query.limit();
       if (limit <= 0) {
         return;
       }
-      Scored scored = new Scored(card, score(query, card, stats, now));
+      double score = score(query, card, lastOfferedAt, offersSent, offersAccepted, pastSessionsWithStudent, now);
       if (kept.size() < limit) {
-        kept.add(scored);
-      } else if (BEST_FIRST.compare(scored, kept.peek()) < 0) {
+        kept.add(new Scored(card, score));
+      } else if (ranksBefore(score, card, kept.peek())) {
         kept.poll();
-        kept.add(scored);
+        kept.add(new Scored(card, score));
       }
     }
 
@@ -233,6 +251,12 @@ public final class Ranker {
   private static final Comparator<Scored> BEST_FIRST = Comparator.comparingDouble(Scored::score).reversed()
       .thenComparing(scored -> scored.card().tutorId());
 
+  /** {@code BEST_FIRST.compare(new Scored(card, score), other) < 0}, without building the Scored. */
+  private static boolean ranksBefore(double score, TutorCard card, Scored other) {
+    int byScore = Double.compare(other.score(), score);
+    return byScore < 0 || (byScore == 0 && card.tutorId().compareTo(other.card().tutorId()) < 0);
+  }
+
   /**
    * The hard filters: those of the card ({@link Listing#fits}) and not holding another outstanding
    * offer.
@@ -247,11 +271,17 @@ public final class Ranker {
   }
 
   private double score(CandidateQuery query, TutorCard card, Stats stats, Instant now) {
+    return score(query, card, stats.lastOfferedAt(), stats.offersSent(), stats.offersAccepted(),
+        stats.pastSessionsWithStudent(), now);
+  }
+
+  private double score(CandidateQuery query, TutorCard card, Instant lastOfferedAt, int offersSent, int offersAccepted,
+      int pastSessionsWithStudent, Instant now) {
     return weights.rating() * ratingFactor(card.rating())
         + weights.price() * priceFactor(card.rateCents(), query.maxRateCents())
-        + weights.history() * historyFactor(stats.pastSessionsWithStudent())
-        + weights.fairness() * fairnessFactor(stats.lastOfferedAt(), now)
-        + weights.acceptance() * acceptanceFactor(stats.offersSent(), stats.offersAccepted());
+        + weights.history() * historyFactor(pastSessionsWithStudent)
+        + weights.fairness() * fairnessFactor(lastOfferedAt, now)
+        + weights.acceptance() * acceptanceFactor(offersSent, offersAccepted);
   }
 
   /** The Bayesian average rating on the 1..5 scale. */

@@ -42,7 +42,12 @@ public record TutorCard(
    * Only a hint for the pools (the TutorEntity refuses the reservation anyway).
    */
   public boolean freeFor(Instant now, int durationMinutes, Duration buffer) {
-    return nextBookedStart == null || !nextBookedStart.isBefore(now.plus(Duration.ofMinutes(durationMinutes)).plus(buffer));
+    return nextBookedStart == null || freeUntil(now.plus(Duration.ofMinutes(durationMinutes)).plus(buffer));
+  }
+
+  /** Whether the tutor's next booked lesson (if any) starts no earlier than {@code end}; see {@link #freeFor}. */
+  public boolean freeUntil(Instant end) {
+    return nextBookedStart == null || !nextBookedStart.isBefore(end);
   }
 
   /** The card without the booking hint: what partners see (a booking is private to the tutor). */

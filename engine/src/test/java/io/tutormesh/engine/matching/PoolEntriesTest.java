@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tutormesh.engine.matching.PoolEntries.Entry;
 import io.tutormesh.engine.tutor.TutorEntity.Rating;
 import io.tutormesh.engine.tutor.TutorEntity.SubjectOffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -70,6 +71,87 @@ class PoolEntriesTest {
     assertThat(pool.teaching("university", "fr")).isEmpty();
     assertThat(pool.contains("ana")).isFalse();
     assertThat(pool.contains("ben")).isTrue();
+  }
+
+  @Test
+  void removingFromTheMiddleOfABucketKeepsTheOthersAndTheirPlaces() {
+    for (String id : List.of("ana", "ben", "cat", "dan")) {
+      pool.put(entry(id, List.of("high"), List.of("en"), T0));
+    }
+
+    pool.remove("ben");
+    pool.put(entry("cat", List.of("high"), List.of("en"), T0.plusSeconds(20)));
+    pool.remove("dan");
+    pool.put(entry("eve", List.of("high"), List.of("en"), T0));
+
+    assertThat(ids(pool.teaching("high", "en"))).containsExactlyInAnyOrder("ana", "cat", "eve");
+    assertThat(pool.teaching("high", "en")).filteredOn(e -> e.tutorId().equals("cat"))
+        .extracting(Entry::seenAt).containsExactly(T0.plusSeconds(20));
+    for (String id : List.of("ana", "cat", "eve")) {
+      pool.remove(id);
+    }
+    assertThat(pool.teaching("high", "en")).isEmpty();
+    assertThat(pool.all()).isEmpty();
+  }
+
+  // --- stats attached to the entries ---
+
+  @Test
+  void everyEntryCarriesTheStatsKeptForItsTutorInEveryBucket() {
+    Entry put = pool.put(entry("ana", List.of("high", "university"), List.of("en", "fr"), T0));
+
+    assertThat(put.stats()).isNotNull().isSameAs(pool.stats("ana")).isSameAs(pool.get("ana").stats());
+    assertThat(pool.teaching("high", "en")).extracting(Entry::stats).containsExactly(put.stats());
+    assertThat(pool.teaching("university", "fr")).extracting(Entry::stats).containsExactly(put.stats());
+    assertThat(pool.stats("nobody")).isNull();
+  }
+
+  @Test
+  void aHeartbeatANewCardAndARejoinKeepTheSameStats() {
+    TutorStats stats = pool.put(entry("ana", List.of("high"), List.of("en"), T0)).stats();
+    stats.offered(T0, T0.plusSeconds(15));
+
+    pool.put(new Entry(pool.get("ana").listing(), T0.plusSeconds(20)));
+    assertThat(pool.get("ana").stats()).isSameAs(stats);
+
+    pool.put(entry("ana", List.of("university"), List.of("fr"), T0.plusSeconds(40)));
+    assertThat(pool.teaching("university", "fr")).extracting(Entry::stats).containsExactly(stats);
+
+    pool.remove("ana");
+    assertThat(pool.stats("ana")).isSameAs(stats);
+    pool.put(entry("ana", List.of("high"), List.of("en"), T0.plusSeconds(60)));
+    assertThat(pool.teaching("high", "en")).extracting(Entry::stats).containsExactly(stats);
+    assertThat(stats.offersSent()).isEqualTo(1);
+  }
+
+  @Test
+  void statsOfATutorInThePoolAreNeverForgottenThoseOfOneGoneAndIdleAre() {
+    pool.put(entry("ana", List.of("high"), List.of("en"), T0));
+    TutorStats bens = pool.put(entry("ben", List.of("high"), List.of("en"), T0)).stats();
+    pool.remove("ben");
+    pool.touch("ben", T0.plusSeconds(10));
+
+    pool.forgetStatsIdleSince(T0.plusSeconds(5));
+    assertThat(pool.stats("ben")).as("active after the cut").isSameAs(bens);
+
+    pool.forgetStatsIdleSince(T0.plus(Duration.ofDays(2)));
+    assertThat(pool.stats("ana")).as("still in the pool").isNotNull().isSameAs(pool.get("ana").stats());
+    assertThat(pool.stats("ben")).isNull();
+
+    Entry back = pool.put(entry("ben", List.of("high"), List.of("en"), T0.plus(Duration.ofDays(3))));
+    assertThat(back.stats()).isNotSameAs(bens).isSameAs(pool.stats("ben"));
+    assertThat(back.stats().offersSent()).isZero();
+    assertThat(pool.teaching("high", "en")).extracting(Entry::stats)
+        .containsExactlyInAnyOrder(pool.stats("ana"), back.stats());
+  }
+
+  @Test
+  void statsCanExistBeforeTheTutorJoinsAndAreThenAttached() {
+    TutorStats early = pool.statsOf("ana", T0);
+    early.matchedWith("student-1", T0);
+
+    assertThat(pool.put(entry("ana", List.of("high"), List.of("en"), T0.plusSeconds(5))).stats()).isSameAs(early);
+    assertThat(early.sessionsWith("student-1")).isEqualTo(1);
   }
 
   private static Entry entry(String id, List<String> levels, List<String> languages, Instant seenAt) {

@@ -78,6 +78,50 @@ class RankerTest {
   }
 
   @Test
+  void theNarrowFilterChecksOnlyBudgetAndExclusionsTheIndexGuaranteesTheRest() {
+    CandidateQuery query = new CandidateQuery("s-1", "student-1", "math", "high", "en", 5000, Set.of("t-excluded"), 10);
+    Ranker.Listing otherEverything = Ranker.Listing.of(card("t-1", List.of(new SubjectOffer("physics", List.of("adult"))),
+        List.of("fr"), 5000, GOOD));
+
+    assertThat(otherEverything.fits(query)).as("the full filter checks subject, level, language").isFalse();
+    assertThat(otherEverything.fitsBudgetAndExclusions(query)).as("the narrow one leaves them to the index").isTrue();
+    assertThat(Ranker.Listing.of(card("t-2", mathHigh(), List.of("en"), 5001, GOOD)).fitsBudgetAndExclusions(query))
+        .isFalse();
+    assertThat(Ranker.Listing.of(tutor("t-excluded")).fitsBudgetAndExclusions(query)).isFalse();
+    assertThat(Ranker.Listing.of(tutor("t-excluded"))
+        .fitsBudgetAndExclusions(new CandidateQuery("s-1", "student-1", "math", "high", "en", 5000, null, 10))).isTrue();
+    assertThat(Ranker.Listing.of(tutor("t-3")).fitsBudgetAndExclusions(query)).isTrue();
+  }
+
+  @Test
+  void addingStatsOneByOneRanksLikeAddingThemAsARecord() {
+    Stats offeredOften = new Stats(NOW.minus(Duration.ofMinutes(3)), 7, 2, 0);
+    Stats returning = new Stats(null, 0, 0, 2);
+    Ranker.Selection asRecords = RANKER.select(query(), NOW);
+    Ranker.Selection oneByOne = RANKER.select(query(), NOW);
+    List<TutorCard> cards = List.of(tutor("t-a"), tutor("t-b"), tutor("t-c"));
+    List<Stats> stats = List.of(offeredOften, returning, Stats.NONE);
+    for (int i = 0; i < cards.size(); i++) {
+      Stats s = stats.get(i);
+      asRecords.add(cards.get(i), s);
+      oneByOne.add(cards.get(i), s.lastOfferedAt(), s.offersSent(), s.offersAccepted(), s.pastSessionsWithStudent());
+    }
+
+    assertThat(ids(oneByOne.best())).containsExactly("t-b", "t-c", "t-a").isEqualTo(ids(asRecords.best()));
+  }
+
+  @Test
+  void aFullSelectionKeepsTheBestAndBreaksTiesByIdWhateverTheOrderOfArrival() {
+    CandidateQuery two = new CandidateQuery("s-1", "student-1", "math", "high", "en", 5000, Set.of(), 2);
+    Ranker.Selection selection = RANKER.select(two, NOW);
+    for (String id : List.of("t-d", "t-b", "t-c", "t-a")) {
+      selection.add(tutor(id), Stats.NONE);
+    }
+
+    assertThat(ids(selection.best())).containsExactly("t-a", "t-b");
+  }
+
+  @Test
   void atMostLimitTutorsAreReturnedTheBestOnes() {
     CandidateQuery two = new CandidateQuery("s-1", "student-1", "math", "high", "en", 5000, Set.of(), 2);
     Candidate best = plain(card("t-1", mathHigh(), List.of("en"), 3000, new Rating(4.9, 100)));
