@@ -25,6 +25,8 @@ final class BenchOptions {
   Duration drainTimeout = Duration.ofSeconds(15);
   Duration studentQuarantine = Duration.ofSeconds(70);
   Duration idle = Duration.ofSeconds(10);
+  Duration settleQuiet = ProjectionSettle.DEFAULT_QUIET;
+  Duration settleMax = ProjectionSettle.DEFAULT_MAX;
   boolean cancel = true;
   String prefix = "b" + Long.toString(System.currentTimeMillis() / 1000, 36);
   String jwtSecret = null;
@@ -82,6 +84,8 @@ final class BenchOptions {
             case "--drain-timeout" -> o.drainTimeout = duration(v);
             case "--student-quarantine" -> o.studentQuarantine = duration(v);
             case "--idle" -> o.idle = duration(v);
+            case "--settle-quiet" -> o.settleQuiet = duration(v);
+            case "--settle-max" -> o.settleMax = duration(v);
             case "--prefix" -> o.prefix = v;
             case "--jwt-secret" -> o.jwtSecret = v;
             case "--out" -> o.out = v;
@@ -103,6 +107,7 @@ final class BenchOptions {
     if (o.tutors < 1 || o.rate <= 0 || o.subjects < 1) {
       throw new IllegalArgumentException("--tutors, --rate and --subjects must be positive");
     }
+    ProjectionSettle.check(o.settleQuiet, o.settleMax);
     if (o.students <= 0) {
       double top = o.findMax ? o.maxRate : o.rate;
       // A student is busy from its POST until its session is cancelled (tens of ms when healthy,
@@ -150,6 +155,7 @@ final class BenchOptions {
                                    only after D (70s: past the node's request-timeout)
           --idle D                 before the warm-up, measure CPU with the sockets open and no
                                    requests (10s; 0 to skip)
+        """ + ProjectionSettle.USAGE + """
           --match-timeout D        a request not matched by then is cancelled and counted (10s)
           --no-cancel              keep matched tutors BUSY (default: the student cancels each
                                    matched session so that its tutor is offered again)

@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ol>
  *   <li>setup: N tutor profiles spread over the catalogue's subjects, one {@code /ws/tutor} socket
  *       each (auto-accepting every offer); M student profiles;
+ *   <li>settling: until the node's projections have caught up with the setup's events ({@link
+ *       ProjectionSettle});
  *   <li>the floor: a bare Jetty echo server in this process, paced at the same rate;
  *   <li>warm-up, then the measured phase (or --find-max steps): {@code POST /v1/instant-requests}
  *       on a fixed schedule; each matched session is cancelled by its student so that its tutor
@@ -55,6 +57,7 @@ public final class MatchingBench {
   private int unverifiedSuspects;
   private long setupMillis;
   private long connectMillis;
+  private ProjectionSettle.Result settled;
 
   private MatchingBench(BenchOptions o) {
     this.o = o;
@@ -80,6 +83,7 @@ public final class MatchingBench {
         + "  tutors " + o.tutors + "  students " + o.students);
     try {
       setup();
+      settle();
       List<Phase> phases = o.findMax ? findMax() : List.of(measure());
       List<LoadDriver.Suspect> verified = verifySuspects();
       String metrics = scrapeMetrics();
@@ -167,6 +171,14 @@ public final class MatchingBench {
     driver = new LoadDriver(o, rest, subjects, levels, students);
     driver.adminToken(adminToken);
     fleet.listener(driver);
+  }
+
+  /** Waits until the projections stopped catching up on the setup's events (--settle-quiet, --settle-max). */
+  private void settle() {
+    settled = ProjectionSettle.await(this::metricsText, o.settleQuiet, o.settleMax);
+    if (!settled.settled()) {
+      note(settled.line());
+    }
   }
 
   /** With a money feature, an instant request places a hold: give every student credits once. */
@@ -471,6 +483,7 @@ public final class MatchingBench {
           .append(nodeView(idlePhase)).append('\n');
     }
     human.append("tutor sockets: ").append(fleet.summary()).append('\n');
+    human.append("settle: ").append(settled.line()).append('\n');
     if (!fleet.firstErrorMessages.isEmpty()) {
       human.append("first error frame per code: ").append(fleet.firstErrorMessages).append('\n');
     }
@@ -556,6 +569,7 @@ public final class MatchingBench {
             + " sockets in %.1f s (%d open, %d listed available), upgrade p50/p99 %s/%s ms%n",
         o.tutors, subjects.size(), o.students, setupMillis / 1000.0, connectMillis / 1000.0, fleet.openCount(tutors),
         tutorsInPools, ms(fleet.connectLatency, 50), ms(fleet.connectLatency, 99)));
+    md.append("- settle: ").append(settled.line()).append('\n');
     md.append(String.format("- requests: maxRateCents %d, durationMinutes %d, subjects round-robin, language en/fr alternating;"
         + " %s%n", o.maxRateCents, o.durationMinutes, o.cancel
             ? "each matched session is cancelled by its student (one more POST per match) so its tutor is offered again"

@@ -38,6 +38,8 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  *       instant request is matched; both participants join {@code /ws/session/{id}} until every
  *       room is LIVE; the tutor sockets are closed;
  *   <li>the floor: a bare Jetty broadcast server in this process, rooms of two sockets;
+ *   <li>settling: until the node's projections have caught up with the setup's events ({@link
+ *       ProjectionSettle});
  *   <li>idle, warm-up, measured: chat at a fixed total rate over N rooms (open model), the floor at
  *       the same rate in the same window;
  *   <li>the board: the extra room gets 100,000 whiteboard ops; then resumes on new sockets;
@@ -75,6 +77,7 @@ public final class RoomBench {
   private Matched boardMatched;
   private int spareTutors;
   private long setupMillis;
+  private ProjectionSettle.Result settled;
   private long tutorConnectMillis;
   private long matchMillis;
   private int matchRoundsUsed;
@@ -114,6 +117,7 @@ public final class RoomBench {
         return 0;
       }
       setup();
+      settle();
       if (!o.duration.isZero() && !chatRooms.isEmpty()) {
         chatPhases();
       }
@@ -224,6 +228,14 @@ public final class RoomBench {
     floorOpen = floor.connectAll(roomClient, o.connectConcurrency);
     say("floor: Jetty broadcast on 127.0.0.1:" + floor.port() + ", " + o.floorRooms + " rooms, " + floorOpen + " of "
         + 2 * o.floorRooms + " sockets open, frames of " + chat.frameChars() + " chars");
+  }
+
+  /** Waits until the projections stopped catching up on the setup's events (--settle-quiet, --settle-max). */
+  private void settle() {
+    settled = ProjectionSettle.await(this::metricsText, o.settleQuiet, o.settleMax);
+    if (!settled.settled()) {
+      note(settled.line());
+    }
   }
 
   /** Waits until GET /v1/availability lists this run's connected tutors, at most 60 s. */
@@ -714,6 +726,7 @@ public final class RoomBench {
           postStatuses.entrySet().stream().filter(e -> e.getKey() != 202).map(e -> e.getKey() + " × " + e.getValue()).toList(),
           pcts(postFailed), orphansAdopted, orphansCancelled, pcts(failedPostToMatched)));
     }
+    md.append("- settle: ").append(settled.line()).append('\n');
     if (!phases.isEmpty()) {
       chatMarkdown(md);
     }

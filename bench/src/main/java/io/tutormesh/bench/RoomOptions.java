@@ -15,6 +15,8 @@ final class RoomOptions {
   Duration duration = Duration.ofSeconds(60);
   Duration warmup = Duration.ofSeconds(10);
   Duration idle = Duration.ofSeconds(10);
+  Duration settleQuiet = ProjectionSettle.DEFAULT_QUIET;
+  Duration settleMax = ProjectionSettle.DEFAULT_MAX;
   Duration drainTimeout = Duration.ofSeconds(15);
   int subjects = 12;
   int textChars = 100;
@@ -73,6 +75,8 @@ final class RoomOptions {
             case "--duration" -> o.duration = BenchOptions.duration(v);
             case "--warmup" -> o.warmup = BenchOptions.duration(v);
             case "--idle" -> o.idle = BenchOptions.duration(v);
+            case "--settle-quiet" -> o.settleQuiet = BenchOptions.duration(v);
+            case "--settle-max" -> o.settleMax = BenchOptions.duration(v);
             case "--drain-timeout" -> o.drainTimeout = BenchOptions.duration(v);
             case "--subjects" -> o.subjects = Integer.parseInt(v);
             case "--text-chars" -> o.textChars = Integer.parseInt(v);
@@ -110,6 +114,7 @@ final class RoomOptions {
     if (o.rooms < 1 || o.rate <= 0 || o.subjects < 1 || o.textChars < 1 || o.opWindow < 1 || o.matchRate <= 0) {
       throw new IllegalArgumentException("--rooms, --rate, --subjects, --text-chars, --op-window and --match-rate must be positive");
     }
+    ProjectionSettle.check(o.settleQuiet, o.settleMax);
     if (o.floorRooms < 0) {
       o.floorRooms = o.rooms;
     }
@@ -136,6 +141,7 @@ final class RoomOptions {
           --duration D             measured time (60s; 0 skips the chat part); --warmup D before
                                    it, not measured (10s); --idle D before that: rooms open, no
                                    chat, floor only (10s; 0 to skip)
+        """ + ProjectionSettle.USAGE + """
           --text-chars C           chat text length; the floor's frames are as long as a chat
                                    frame with it (100)
           --floor-rooms F          rooms of 2 sockets on the bare Jetty broadcast floor (= --rooms)

@@ -14,7 +14,6 @@ import io.tutormesh.gateway.http.HttpApi;
 import io.tutormesh.gateway.matching.MatchingMetrics;
 import io.tutormesh.gateway.ws.WsEndpoints;
 import io.tutormesh.gateway.ws.WsServer;
-import io.tutormesh.persistence.ChainedHandler;
 import io.tutormesh.persistence.notifications.LogSmsProvider;
 import io.tutormesh.persistence.notifications.NotificationSettings;
 import io.tutormesh.persistence.notifications.Notifications;
@@ -22,6 +21,7 @@ import io.tutormesh.persistence.payments.CassandraSandboxProvider;
 import io.tutormesh.persistence.CassandraSchema;
 import io.tutormesh.persistence.ChainedHandler;
 import io.tutormesh.persistence.EmbeddedCassandra;
+import io.tutormesh.persistence.ProjectionProgress;
 import io.tutormesh.persistence.directory.CassandraDirectoryRepository;
 import io.tutormesh.persistence.directory.DirectoryProjection;
 import io.tutormesh.persistence.ledger.CassandraLedgerRepository;
@@ -150,19 +150,23 @@ public final class Node {
       // wakes passivated students and tutors whose plans are due.
       PlanWakerSettings planWaker = PlanWakerSettings.fromConfig(system.settings().config());
       CassandraPlanDueIndex planDue = CassandraPlanDueIndex.create(system, keyspace, Clock.systemUTC(), planWaker.cursorGrace());
+      // Every projection instance's handler is counted (envelopes, lag) for /metrics.
+      ProjectionProgress.Registry progress = new ProjectionProgress.Registry(Clock.systemUTC());
+      ProjectionMetrics.bind(progress, metrics.registry());
       LedgerProjection.init(
           system,
           ledger,
           () -> new ChainedHandler<>(new KpiHandler.Students(kpis, finance), new PlanDueHandler.Students(planDue)),
-          () -> new ChainedHandler<>(tutorsReadSides(kpis, finance, notifications), new PlanDueHandler.Tutors(planDue)));
+          () -> new ChainedHandler<>(tutorsReadSides(kpis, finance, notifications), new PlanDueHandler.Tutors(planDue)),
+          progress);
       PlanWaker.init(system, planDue, planWaker);
-      KpiProjection.init(system, kpis, notifications == null ? null : notifications::sessionsHandler);
+      KpiProjection.init(system, kpis, notifications == null ? null : notifications::sessionsHandler, progress);
       if (notifications != null) {
         log.info("Notifications on: e-mail {}, SMS to the log", notificationSettings.smtp() == null
             ? "to the log (no tutormesh.notifications.smtp.host)" : "over " + notificationSettings.smtp());
       }
       CassandraDirectoryRepository directory = CassandraDirectoryRepository.create(system, keyspace);
-      DirectoryProjection.init(system, directory);
+      DirectoryProjection.init(system, directory, progress);
 
       ApiContext context =
           new ApiContext(

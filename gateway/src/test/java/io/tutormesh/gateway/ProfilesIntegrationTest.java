@@ -7,6 +7,7 @@ import io.tutormesh.gateway.testing.Api;
 import io.tutormesh.gateway.testing.Api.Reply;
 import io.tutormesh.gateway.testing.TestNodes;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -210,6 +211,33 @@ class ProfilesIntegrationTest {
         .contains("tutormesh_http_server_requests_seconds_bucket")
         .contains("route=\"/v1/catalog\"")
         .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void projectionProgressShowsOnMetrics() throws InterruptedException {
+    double before = directoryEvents(api.get("/metrics", null).body());
+    String id = unique("tutor");
+    assertThat(api.put("/v1/tutors/" + id, api.token(id, "tutor"), tutorJson("Sofia", 4000)).status()).isEqualTo(200);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String metrics = api.get("/metrics", null).body();
+    while (directoryEvents(metrics) <= before) {
+      assertThat(System.nanoTime()).as("tutor-directory events on /metrics rise above " + before).isLessThan(deadline);
+      TimeUnit.MILLISECONDS.sleep(200); // poll interval, bounded by the deadline
+      metrics = api.get("/metrics", null).body();
+    }
+    assertThat(metrics)
+        .containsPattern("tutormesh_projection_lag_seconds\\{projection=\"tutor-directory\",slice=\"tutor-directory-\\d\"} \\d")
+        .containsPattern("tutormesh_projection_last_event_timestamp_seconds\\{projection=\"tutor-directory\",slice=\"tutor-directory-\\d\"} \\d")
+        .contains("tutormesh_projection_events_total{projection=\"ledger\",slice=\"student-0\"}");
+  }
+
+  /** The sum of {@code tutormesh_projection_events_total} over the directory's slices. */
+  private static double directoryEvents(String metrics) {
+    return metrics.lines()
+        .filter(line -> line.startsWith("tutormesh_projection_events_total{projection=\"tutor-directory\""))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   @Test

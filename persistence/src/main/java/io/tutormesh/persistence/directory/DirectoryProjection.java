@@ -1,6 +1,7 @@
 package io.tutormesh.persistence.directory;
 
 import io.tutormesh.engine.tutor.TutorEntity;
+import io.tutormesh.persistence.ProjectionProgress;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
@@ -30,19 +31,22 @@ public final class DirectoryProjection {
 
   private DirectoryProjection() {}
 
-  public static void init(ActorSystem<?> system, DirectoryRepository repository) {
+  /** The directory's projection instances, each one's handler counted in {@code progress}. */
+  public static void init(ActorSystem<?> system, DirectoryRepository repository, ProjectionProgress.Registry progress) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         NAME,
         TutorEntity.DIRECTORY_TAGS.size(),
-        index -> ProjectionBehavior.create(projection(system, TutorEntity.DIRECTORY_TAGS.get(index), repository)),
+        index -> ProjectionBehavior.create(projection(system, TutorEntity.DIRECTORY_TAGS.get(index), repository, progress)),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
   }
 
-  private static Projection<EventEnvelope<TutorEntity.Event>> projection(ActorSystem<?> system, String tag, DirectoryRepository repository) {
+  private static Projection<EventEnvelope<TutorEntity.Event>> projection(
+      ActorSystem<?> system, String tag, DirectoryRepository repository, ProjectionProgress.Registry progress) {
     SourceProvider<Offset, EventEnvelope<TutorEntity.Event>> source =
         EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
-    return CassandraProjection.atLeastOnce(ProjectionId.of(NAME, tag), source, () -> new DirectoryHandler(repository));
+    ProjectionId id = ProjectionId.of(NAME, tag);
+    return CassandraProjection.atLeastOnce(id, source, () -> progress.of(id).wrap(new DirectoryHandler(repository)));
   }
 }

@@ -3,6 +3,7 @@ package io.tutormesh.persistence.kpis;
 import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.persistence.ChainedHandler;
 import io.tutormesh.persistence.FirstEvent;
+import io.tutormesh.persistence.ProjectionProgress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -45,40 +46,46 @@ public final class KpiProjection {
    * kpi-tutors}) are no longer written.
    */
   public static void init(ActorSystem<?> system, KpiRepository repository) {
-    init(system, repository, null);
+    init(system, repository, null, ProjectionProgress.Registry.unobserved());
   }
 
   /**
    * The sessions' KPIs, and another read side of the same session events ({@code alsoSessions},
    * e.g. the notifications; null: none) fed by the same stream through a {@link ChainedHandler}.
+   * Each instance's handler is counted in {@code progress}.
    */
   public static void init(
-      ActorSystem<?> system, KpiRepository repository, Supplier<Handler<EventEnvelope<SessionEntity.Event>>> alsoSessions) {
+      ActorSystem<?> system,
+      KpiRepository repository,
+      Supplier<Handler<EventEnvelope<SessionEntity.Event>>> alsoSessions,
+      ProjectionProgress.Registry progress) {
     List<String> sessionTags = IntStream.range(0, SessionEntity.TAG_COUNT).mapToObj(i -> "session-" + i).toList();
     Function<String, CompletionStage<Optional<Object>>> first = FirstEvent.reader(system);
     Function<String, CompletionStage<Optional<Instant>>> requestedAt = persistenceId -> first.apply(persistenceId)
         .thenApply(found -> found.flatMap(event -> event instanceof SessionEntity.Event e ? Optional.of(e.at()) : Optional.<Instant>empty()));
     if (alsoSessions == null) {
-      run(system, SESSIONS, sessionTags, () -> new KpiHandler.Sessions(repository, requestedAt));
+      run(system, SESSIONS, sessionTags, () -> new KpiHandler.Sessions(repository, requestedAt), progress);
     } else {
-      run(system, SESSIONS, sessionTags, () -> new ChainedHandler<>(new KpiHandler.Sessions(repository, requestedAt), alsoSessions.get()));
+      run(system, SESSIONS, sessionTags, () -> new ChainedHandler<>(new KpiHandler.Sessions(repository, requestedAt), alsoSessions.get()),
+          progress);
     }
   }
 
   private static <E> void run(ActorSystem<?> system, String name, List<String> tags,
-      java.util.function.Supplier<Handler<EventEnvelope<E>>> handler) {
+      Supplier<Handler<EventEnvelope<E>>> handler, ProjectionProgress.Registry progress) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         name,
         tags.size(),
-        index -> ProjectionBehavior.create(projection(system, name, tags.get(index), handler)),
+        index -> ProjectionBehavior.create(projection(system, name, tags.get(index), handler, progress)),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   private static <E> Projection<EventEnvelope<E>> projection(
-      ActorSystem<?> system, String name, String tag, java.util.function.Supplier<Handler<EventEnvelope<E>>> handler) {
+      ActorSystem<?> system, String name, String tag, Supplier<Handler<EventEnvelope<E>>> handler, ProjectionProgress.Registry progress) {
     SourceProvider<Offset, EventEnvelope<E>> source = EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
-    return CassandraProjection.atLeastOnce(ProjectionId.of(name, tag), source, handler);
+    ProjectionId id = ProjectionId.of(name, tag);
+    return CassandraProjection.atLeastOnce(id, source, progress.counted(id, handler)::get);
   }
 }

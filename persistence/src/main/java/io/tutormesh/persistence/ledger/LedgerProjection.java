@@ -3,6 +3,7 @@ package io.tutormesh.persistence.ledger;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
 import io.tutormesh.persistence.ChainedHandler;
+import io.tutormesh.persistence.ProjectionProgress;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -40,30 +41,34 @@ public final class LedgerProjection {
   /**
    * The ledger, and the other read sides of the same money events ({@code alsoStudents}, {@code
    * alsoTutors}, e.g. the finance KPIs) fed by the same streams: each student and tutor
-   * event is read once, whatever reads it.
+   * event is read once, whatever reads it. Each instance's handler is counted in {@code progress}.
    */
   public static void init(
       ActorSystem<?> system,
       LedgerRepository repository,
       Supplier<Handler<EventEnvelope<StudentEntity.Event>>> alsoStudents,
-      Supplier<Handler<EventEnvelope<TutorEntity.Event>>> alsoTutors) {
-    run(system, NAME, StudentEntity.TAGS, () -> new ChainedHandler<>(new LedgerHandler(repository), alsoStudents.get()));
-    run(system, TUTORS_NAME, TutorEntity.TAGS, () -> new ChainedHandler<>(new LedgerHandler.Tutors(repository), alsoTutors.get()));
+      Supplier<Handler<EventEnvelope<TutorEntity.Event>>> alsoTutors,
+      ProjectionProgress.Registry progress) {
+    run(system, NAME, StudentEntity.TAGS, () -> new ChainedHandler<>(new LedgerHandler(repository), alsoStudents.get()), progress);
+    run(system, TUTORS_NAME, TutorEntity.TAGS, () -> new ChainedHandler<>(new LedgerHandler.Tutors(repository), alsoTutors.get()),
+        progress);
   }
 
-  private static <E> void run(ActorSystem<?> system, String name, List<String> tags, Supplier<Handler<EventEnvelope<E>>> handler) {
+  private static <E> void run(
+      ActorSystem<?> system, String name, List<String> tags, Supplier<Handler<EventEnvelope<E>>> handler, ProjectionProgress.Registry progress) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         name,
         tags.size(),
-        index -> ProjectionBehavior.create(projection(system, name, tags.get(index), handler)),
+        index -> ProjectionBehavior.create(projection(system, name, tags.get(index), handler, progress)),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   private static <E> Projection<EventEnvelope<E>> projection(
-      ActorSystem<?> system, String name, String tag, Supplier<Handler<EventEnvelope<E>>> handler) {
+      ActorSystem<?> system, String name, String tag, Supplier<Handler<EventEnvelope<E>>> handler, ProjectionProgress.Registry progress) {
     SourceProvider<Offset, EventEnvelope<E>> source = EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
-    return CassandraProjection.atLeastOnce(ProjectionId.of(name, tag), source, handler::get);
+    ProjectionId id = ProjectionId.of(name, tag);
+    return CassandraProjection.atLeastOnce(id, source, progress.counted(id, handler)::get);
   }
 }
