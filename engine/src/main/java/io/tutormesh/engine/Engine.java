@@ -5,10 +5,8 @@ import io.tutormesh.engine.matching.AvailabilityEvent;
 import io.tutormesh.engine.matching.AvailabilityTopics;
 import io.tutormesh.engine.matching.MatchPool;
 import io.tutormesh.engine.matching.MatchingObserver;
-import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.engine.money.PaymentProvider;
-import io.tutormesh.engine.room.RoomSettings;
 import io.tutormesh.engine.session.PaymentGuard;
 import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.student.StudentEntity;
@@ -34,8 +32,6 @@ public final class Engine {
    * @param provider the payment provider (the node passes the sandbox's, or a real one's adapter)
    */
   public static void init(ActorSystem<?> system, MatchingObserver observer, PaymentGuard guard, PaymentProvider provider) {
-    MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
-    RoomSettings room = RoomSettings.fromConfig(system.settings().config());
     Duration askTimeout = system.settings().config().getDuration("tutormesh.matching.ask-timeout");
     ShardedLinks links = new ShardedLinks(system, askTimeout);
     Duration payoutRetry = system.settings().config().getDuration("tutormesh.money.provider-retry-interval");
@@ -47,13 +43,14 @@ public final class Engine {
     // Topics are created now, not on first use: a topic finds the other nodes' topics through the
     // receptionist, which takes a moment, and an event published before then stays on its node.
     Catalog.fromConfig(system.settings().config()).subjects().forEach(s -> AvailabilityTopics.get(system).topic(s.subject()));
+    // The sessions' settings are parsed here, once per node (a session starts per request).
     // Sessions are remembered (in the journal): after a node restart, open sessions start again
     // by themselves and resume their dispatch and timers; an ended one passivates itself.
-    SessionEntity.Billing billing = SessionEntity.Billing.fromConfig(system.settings().config());
+    SessionEntity.Settings sessionSettings = SessionEntity.Settings.fromConfig(system.settings().config());
     boolean remember = system.settings().config().getBoolean("tutormesh.matching.remember-sessions");
     ClusterSharding.get(system)
         .init(
-            Entity.of(SessionEntity.ENTITY_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), matching, room, billing, money, links, guard, observer, Clock.systemUTC(), ctx.getShard()))
+            Entity.of(SessionEntity.ENTITY_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), sessionSettings, links, guard, observer, Clock.systemUTC(), ctx.getShard()))
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(remember)));
   }
 

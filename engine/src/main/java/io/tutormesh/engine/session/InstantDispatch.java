@@ -279,7 +279,8 @@ final class InstantDispatch extends SessionPart {
           .thenUnstashAll();
     }
     return Effect()
-        .persist(new TutorMatched(sessionId, offer.tutorId(), offer.offerId(), offer.rateCents(), now, escrowFor(state.info(), offer.rateCents())))
+        .persist(new TutorMatched(sessionId, offer.tutorId(), offer.offerId(), offer.rateCents(), now, escrowFor(state.info(), offer.rateCents()),
+            state.info().studentId(), state.info().requestedAt()))
         .thenRun(s -> matched(state, (Matched) s, result))
         .thenNoReply()
         .thenUnstashAll();

@@ -461,9 +461,17 @@ public final class SessionEntity
   /**
    * @param escrowCents the session's escrow: the tutor's rate × duration, never more than the hold
    *     (null: nothing held, older events)
+   * @param studentId the request's student, and {@code requestedAt} when it was made (its {@link
+   *     InstantRequested}'s), carried so that the projections of a match need not read the
+   *     session's first event (null in older events: they read it)
    */
-  public record TutorMatched(String sessionId, String tutorId, String offerId, long rateCents, Instant at, Long escrowCents)
+  public record TutorMatched(
+      String sessionId, String tutorId, String offerId, long rateCents, Instant at, Long escrowCents, String studentId, Instant requestedAt)
       implements Event {
+    public TutorMatched(String sessionId, String tutorId, String offerId, long rateCents, Instant at, Long escrowCents) {
+      this(sessionId, tutorId, offerId, rateCents, at, escrowCents, null, null);
+    }
+
     public TutorMatched(String sessionId, String tutorId, String offerId, long rateCents, Instant at) {
       this(sessionId, tutorId, offerId, rateCents, at, null);
     }
@@ -959,62 +967,55 @@ public final class SessionEntity
     }
   }
 
-  public static Behavior<Command> create(
-      String sessionId, MatchingSettings settings, Links links, PaymentGuard guard, MatchingObserver observer, Clock clock) {
-    RoomSettings room = RoomSettings.fromConfig(com.typesafe.config.ConfigFactory.defaultReference());
-    return create(sessionId, settings, room, links, guard, observer, clock, null);
-  }
+  /**
+   * What a session needs of the config, parsed once per node (not per entity start: a session
+   * starts per instant request).
+   *
+   * @param matching {@code tutormesh.matching} (dispatch waves, offer and request timeouts)
+   * @param room {@code tutormesh.room} (room bounds, snapshots, abandon and no-show timeouts)
+   * @param billing what the session needs of {@code tutormesh.money} for its own steps
+   * @param money {@code tutormesh.money} (cancellation shares, the dispute window)
+   * @param reviews {@code tutormesh.reviews} (comment length, delivery retries)
+   */
+  public record Settings(MatchingSettings matching, RoomSettings room, Billing billing, MoneySettings money, ReviewSettings reviews) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(
+          MatchingSettings.fromConfig(config),
+          RoomSettings.fromConfig(config),
+          Billing.fromConfig(config),
+          MoneySettings.fromConfig(config),
+          ReviewSettings.fromConfig(config));
+    }
 
-  public static Behavior<Command> create(
-      String sessionId,
-      MatchingSettings settings,
-      RoomSettings roomSettings,
-      Links links,
-      PaymentGuard guard,
-      MatchingObserver observer,
-      Clock clock,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
-    Billing billing = Billing.fromConfig(com.typesafe.config.ConfigFactory.defaultReference());
-    return create(sessionId, settings, roomSettings, billing, links, guard, observer, clock, shard);
-  }
+    public Settings withMatching(MatchingSettings changed) {
+      return new Settings(changed, room, billing, money, reviews);
+    }
 
-  /** As below, with the money settings of the actor system's config (read when the entity starts: for tests). */
-  public static Behavior<Command> create(
-      String sessionId,
-      MatchingSettings settings,
-      RoomSettings roomSettings,
-      Billing billing,
-      Links links,
-      PaymentGuard guard,
-      MatchingObserver observer,
-      Clock clock,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
-    return Behaviors.setup(context -> {
-      MoneySettings money = MoneySettings.fromConfig(context.getSystem().settings().config());
-      return Behaviors.withTimers(
-          timers -> new SessionEntity(sessionId, settings, roomSettings, billing, money, links, guard, observer, clock, context, timers, shard));
-    });
+    public Settings withRoom(RoomSettings changed) {
+      return new Settings(matching, changed, billing, money, reviews);
+    }
+
+    public Settings withBilling(Billing changed) {
+      return new Settings(matching, room, changed, money, reviews);
+    }
   }
 
   /**
-   * @param money {@code tutormesh.money}, parsed once per node (cancellation shares, the dispute window)
+   * @param settings parsed once per node ({@link Settings#fromConfig})
    * @param shard the entity's shard when it runs under sharding with remember-entities (so that a
-   *     node restart restarts open sessions); an ended session passivates itself through it.
+   *     node restart restarts open sessions); an ended session passivates itself through it. Null:
+   *     not sharded (tests).
    */
   public static Behavior<Command> create(
       String sessionId,
-      MatchingSettings settings,
-      RoomSettings roomSettings,
-      Billing billing,
-      MoneySettings money,
+      Settings settings,
       Links links,
       PaymentGuard guard,
       MatchingObserver observer,
       Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
-        context -> Behaviors.withTimers(
-            timers -> new SessionEntity(sessionId, settings, roomSettings, billing, money, links, guard, observer, clock, context, timers, shard)));
+        context -> Behaviors.withTimers(timers -> new SessionEntity(sessionId, settings, links, guard, observer, clock, context, timers, shard)));
   }
 
   /** The tag every event of this session carries, for projections. */
@@ -1044,10 +1045,7 @@ public final class SessionEntity
 
   private SessionEntity(
       String sessionId,
-      MatchingSettings settings,
-      RoomSettings roomSettings,
-      Billing billing,
-      MoneySettings money,
+      Settings settings,
       Links links,
       PaymentGuard guard,
       MatchingObserver observer,
@@ -1057,10 +1055,10 @@ public final class SessionEntity
       ActorRef<ClusterSharding.ShardCommand> shard) {
     super(PersistenceId.of(ENTITY_KEY.name(), sessionId));
     this.sessionId = sessionId;
-    this.settings = settings;
-    this.roomSettings = roomSettings;
-    this.billing = billing;
-    this.money = money;
+    this.settings = settings.matching();
+    this.roomSettings = settings.room();
+    this.billing = settings.billing();
+    this.money = settings.money();
     this.links = links;
     this.guard = guard;
     this.observer = observer;
@@ -1072,7 +1070,7 @@ public final class SessionEntity
     this.booking = new BookingSaga(this);
     this.settlement = new SessionSettlement(this);
     this.rooms = new RoomHandlers(this);
-    this.reviews = new SessionReviews(this, ReviewSettings.fromConfig(context.getSystem().settings().config()));
+    this.reviews = new SessionReviews(this, settings.reviews());
   }
 
   @Override

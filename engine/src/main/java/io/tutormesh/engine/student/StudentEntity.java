@@ -158,6 +158,15 @@ public final class StudentEntity
   public record GetStudent(ActorRef<StatusReply<StudentSummary>> replyTo) implements Command {}
 
   /**
+   * Just how the student is reached (the notifications ask it, per notified event): cheaper than
+   * {@link GetStudent}, which carries the reviews. Refused when not registered, like GetStudent.
+   */
+  public record GetContact(ActorRef<StatusReply<ContactDetails>> replyTo) implements Command {}
+
+  /** The answer to {@link GetContact}: the profile's e-mail and phone, each null when not given. */
+  public record ContactDetails(String studentId, String email, String phone) implements CborSerializable {}
+
+  /**
    * From a session: a review about this student (by its tutor), or its hidden version. Applied
    * once by review id and version ({@link ReceivedReviews}); answered every time with {@link
    * SessionEntity.ReviewAcknowledged}, sent to the session through sharding.
@@ -646,6 +655,7 @@ public final class StudentEntity
     builder.forStateType(Unregistered.class)
         .onCommand(UpdateProfile.class, this::register)
         .onCommand(GetStudent.class, this::notFound)
+        .onCommand(GetContact.class, (state, command) -> reject(command.replyTo(), studentNotFound()))
         .onCommand(RequestInstantTutor.class, (state, command) -> reject(command.replyTo(), Rejection.conflict("create the student profile first (PUT /v1/students/" + studentId + ")")))
         .onCommand(CloseInstantRequest.class, command -> Effect().noReply())
         .onCommand(ReleaseHold.class, command -> settledAlready(command.sessionId(), 0, command.replyTo()))
@@ -667,6 +677,7 @@ public final class StudentEntity
     builder.forStateType(Registered.class)
         .onCommand(UpdateProfile.class, this::update)
         .onCommand(GetStudent.class, this::get)
+        .onCommand(GetContact.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(contactOf(state.profile()))))
         .onCommand(ReceiveReview.class, this::receiveReview)
         .onCommand(GetReviews.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(ReviewList.of(studentId, state.reviews()))))
         .onCommand(RequestInstantTutor.class, this::requestInstant)
@@ -1127,11 +1138,19 @@ public final class StudentEntity
   }
 
   private ReplyEffect<Event, State> notFound(Unregistered state, GetStudent command) {
-    return reject(command.replyTo(), Rejection.notFound("student " + studentId + " not found"));
+    return reject(command.replyTo(), studentNotFound());
+  }
+
+  private Rejection studentNotFound() {
+    return Rejection.notFound("student " + studentId + " not found");
   }
 
   private ReplyEffect<Event, State> get(Registered state, GetStudent command) {
     return Effect().reply(command.replyTo(), StatusReply.success(state.summary(studentId)));
+  }
+
+  private ContactDetails contactOf(StudentProfile profile) {
+    return new ContactDetails(studentId, profile.email(), profile.phone());
   }
 
   private <T> ReplyEffect<Event, State> reject(ActorRef<StatusReply<T>> replyTo, Rejection rejection) {

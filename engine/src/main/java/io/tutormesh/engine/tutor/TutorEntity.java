@@ -220,6 +220,15 @@ public final class TutorEntity
 
   public record GetTutor(ActorRef<StatusReply<TutorSummary>> replyTo) implements Command {}
 
+  /**
+   * Just how the tutor is reached (the notifications ask it, per notified event): cheaper than
+   * {@link GetTutor}, which carries the reviews and presence. Refused when not registered, like GetTutor.
+   */
+  public record GetContact(ActorRef<StatusReply<ContactDetails>> replyTo) implements Command {}
+
+  /** The answer to {@link GetContact}: the profile's e-mail and phone, each null when not given. */
+  public record ContactDetails(String tutorId, String email, String phone) implements CborSerializable {}
+
   /** The tutor's socket opened: ONLINE and available for offers. A previous connection is replaced. */
   public record Connect(String connectionId, ActorRef<Notification> socket, ActorRef<StatusReply<PresenceState>> replyTo)
       implements Command {}
@@ -806,6 +815,7 @@ public final class TutorEntity
     builder.forStateType(Unregistered.class)
         .onCommand(UpdateProfile.class, this::register)
         .onCommand(GetTutor.class, (state, command) -> reject(command.replyTo(), notFound()))
+        .onCommand(GetContact.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(Connect.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(SetAvailability.class, (state, command) -> reject(command.replyTo(), notFound()))
         .onCommand(Reserve.class, (state, command) -> reject(command.replyTo(), notFound()))
@@ -833,6 +843,7 @@ public final class TutorEntity
     builder.forStateType(Registered.class)
         .onCommand(UpdateProfile.class, this::update)
         .onCommand(GetTutor.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(state.summary(tutorId, presence(state)))))
+        .onCommand(GetContact.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(contactOf(state.profile()))))
         .onCommand(ReceiveReview.class, this::receiveReview)
         .onCommand(GetReviews.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(ReviewList.of(tutorId, state.reviews()))))
         .onCommand(Connect.class, this::connect)
@@ -1316,6 +1327,10 @@ public final class TutorEntity
 
   private Rejection notFound() {
     return Rejection.notFound("tutor " + tutorId + " not found");
+  }
+
+  private ContactDetails contactOf(TutorProfile profile) {
+    return new ContactDetails(tutorId, profile.email(), profile.phone());
   }
 
   private <T> ReplyEffect<Event, State> reject(ActorRef<StatusReply<T>> replyTo, Rejection rejection) {

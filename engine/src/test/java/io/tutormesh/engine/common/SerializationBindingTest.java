@@ -57,6 +57,9 @@ class SerializationBindingTest {
         new TutorEntity.TutorProfileUpdated("t1", new TutorEntity.TutorProfile(validTutor().displayName(), validTutor().subjects(),
             validTutor().languages(), 4500, "EUR", "UTC", null, "ada@example.com", "+33612345678"), AT),
         new StudentEntity.Unregistered(),
+        new StudentEntity.ContactDetails("s1", "grace@example.com", "+14155550123"),
+        new StudentEntity.ContactDetails("s1", null, null),
+        new TutorEntity.ContactDetails("t1", "ada@example.com", null),
         new TutorEntity.SubscriptionView("t1", null),
         new TutorEntity.SubscriptionView("t1", Subscription.started("sub-1", "pro", "pm_card_ok", 2900, AT)
             .settled(1, ProviderResult.succeeded("ch_1"), Duration.ofDays(30), AT)),
@@ -68,6 +71,7 @@ class SerializationBindingTest {
         new SessionEntity.BookingRequested("sess-1", "s1", "t1",
             new InstantRequest("math", "high", null, 0, 60), "EUR", AT, AT.plusSeconds(5), AT),
         new SessionEntity.SessionBooked("sess-1", "t1", 4000, 4000, AT),
+        new SessionEntity.TutorMatched("sess-1", "t1", "o1", 4000, AT, 4000L, "s1", AT.minusSeconds(20)),
         new SessionEntity.BookingFailed("sess-1", Rejection.conflict("taken").toMessage(), true, AT),
         new SessionEntity.SessionCancelled("sess-1", "s1", AT, 2000L),
         new SessionEntity.SlotAnswer("sess-1", false, 0, Rejection.conflict("taken").toMessage()),

@@ -58,6 +58,9 @@ class MoneyEventsCompatibilityTest {
         Arguments.of(new StudentEntity.TopUpSettled("s1", "t1", io.tutormesh.engine.money.ProviderResult.succeeded("ref-1"), AT), List.of("terms")),
         Arguments.of(new SessionEntity.InstantRequested("sess-1", "s1", REQUEST, "EUR", AT), List.of("holdCents")),
         Arguments.of(new SessionEntity.TutorMatched("sess-1", "ada", "o1", 4000, AT), List.of("escrowCents")),
+        // A match written before it carried the request's student and time: the projections read them from the first event.
+        Arguments.of(new SessionEntity.TutorMatched("sess-1", "ada", "o1", 4000, AT, 4000L), List.of("studentId", "requestedAt")),
+        Arguments.of(new SessionEntity.TutorMatched("sess-1", "ada", "o1", 4000, AT), List.of("escrowCents", "studentId", "requestedAt")),
         Arguments.of(new SessionEntity.SessionCompleted("sess-1", "s1", AT), List.of("releasedCents")),
         Arguments.of(new Wallet(250, Map.of("sess-1", 5000L), Map.of(), List.of()), List.of("escrowed", "charged")),
         // Earnings snapshotted before credits were folded: nothing folded.

@@ -59,7 +59,7 @@ class SessionBookingTest {
   private RoomSettings room = SessionSettlementTest.ROOM;
 
   private ActorRef<SessionEntity.Command> spawn(String sessionId) {
-    return testKit.spawn(SessionEntity.create(sessionId, SessionSettlementTest.MATCHING, room, SessionSettlementTest.BILLING, links,
+    return testKit.spawn(SessionEntity.create(sessionId, SessionSettlementTest.settings(testKit).withRoom(room), links,
         PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
   }
 

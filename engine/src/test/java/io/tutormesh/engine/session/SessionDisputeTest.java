@@ -8,10 +8,8 @@ import io.tutormesh.engine.TestSupport.TestClock;
 import io.tutormesh.engine.common.Rejection;
 import io.tutormesh.engine.matching.InstantRequest;
 import io.tutormesh.engine.matching.MatchingObserver;
-import io.tutormesh.engine.matching.MatchingSettings;
 import io.tutormesh.engine.matching.Offer;
 import io.tutormesh.engine.matching.TutorCard;
-import io.tutormesh.engine.room.RoomSettings;
 import io.tutormesh.engine.session.SessionEntity.Escrow;
 import io.tutormesh.engine.session.SessionEntity.EscrowStatus;
 import io.tutormesh.engine.session.SessionEntity.Notification;
@@ -45,9 +43,6 @@ class SessionDisputeTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
   // The settlement's session: the same settings and request, a settled lesson is where a dispute starts.
-  private static final MatchingSettings MATCHING = SessionSettlementTest.MATCHING;
-  private static final RoomSettings ROOM = SessionSettlementTest.ROOM;
-  private static final SessionEntity.Billing BILLING = SessionSettlementTest.BILLING;
   private static final InstantRequest REQUEST = SessionSettlementTest.REQUEST;
 
   private static ActorTestKit testKit;
@@ -66,7 +61,7 @@ class SessionDisputeTest {
   private final TestClock clock = new TestClock(Instant.parse("2026-11-28T10:00:00Z"));
 
   private ActorRef<SessionEntity.Command> spawn(String sessionId) {
-    return testKit.spawn(SessionEntity.create(sessionId, MATCHING, ROOM, BILLING, links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, clock, null));
+    return testKit.spawn(SessionEntity.create(sessionId, SessionSettlementTest.settings(testKit), links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, clock, null));
   }
 
   private SessionSummary get(ActorRef<SessionEntity.Command> session) {

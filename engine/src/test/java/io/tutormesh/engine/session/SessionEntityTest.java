@@ -151,13 +151,18 @@ class SessionEntityTest {
 
   private final FakeLinks links = new FakeLinks();
 
+  /** The session settings of the test kit's config, with {@code matching}. */
+  private static SessionEntity.Settings settings(MatchingSettings matching) {
+    return SessionEntity.Settings.fromConfig(testKit.system().settings().config()).withMatching(matching);
+  }
+
   private static TutorCard card(String tutorId, long rateCents) {
     return new TutorCard(tutorId, "Tutor " + tutorId, List.of(new SubjectOffer("math", List.of("university"))), List.of("fr"), rateCents, "EUR", Rating.NONE);
   }
 
   private ActorRef<SessionEntity.Command> spawn(String sessionId, PaymentGuard guard) {
     Behavior<SessionEntity.Command> behavior =
-        SessionEntity.create(sessionId, SETTINGS, links, guard, MatchingObserver.NONE, Clock.systemUTC());
+        SessionEntity.create(sessionId, settings(SETTINGS), links, guard, MatchingObserver.NONE, Clock.systemUTC(), null);
     return testKit.spawn(behavior);
   }
 
@@ -277,7 +282,7 @@ class SessionEntityTest {
         new MatchingSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), 2, Duration.ofMillis(100), Duration.ofSeconds(45), 3, 15, 180);
     links.candidates = q -> List.of(card("ada", 4000), card("blaise", 4500));
     ActorRef<SessionEntity.Command> session =
-        testKit.spawn(SessionEntity.create(id(), waves, links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC()));
+        testKit.spawn(SessionEntity.create(id(), settings(waves), links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
     start(session, "s6");
     Offer toAda = links.awaitOffer("ada");
     Offer toBlaise = links.awaitOffer("blaise");
@@ -315,7 +320,7 @@ class SessionEntityTest {
         new MatchingSettings(Duration.ofSeconds(10), Duration.ofMillis(700), 1, Duration.ofMillis(100), Duration.ofSeconds(45), 3, 15, 180);
     links.candidates = q -> q.exclude().isEmpty() ? List.of(card("ada", 4000)) : List.of();
     ActorRef<SessionEntity.Command> session =
-        testKit.spawn(SessionEntity.create(id(), quick, links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC()));
+        testKit.spawn(SessionEntity.create(id(), settings(quick), links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
     TestProbe<SessionEntity.Notification> watcher = testKit.createTestProbe();
     start(session, "s8");
     Offer offer = links.awaitOffer("ada");
@@ -478,7 +483,7 @@ class SessionEntityTest {
     links.candidates = q -> List.of(card("ada", 4000));
     String sessionId = id();
     ActorRef<SessionEntity.Command> session = testKit.spawn(
-        SessionEntity.create(sessionId, SETTINGS, links, (student, id, amount) -> paymentAnswer, MatchingObserver.NONE, clock));
+        SessionEntity.create(sessionId, settings(SETTINGS), links, (student, id, amount) -> paymentAnswer, MatchingObserver.NONE, clock, null));
     TestProbe<StatusReply<SessionSummary>> reply = testKit.createTestProbe();
 
     session.tell(new StartInstant("s21", CALCULUS, "EUR", t0.plusSeconds(3), reply.getRef()));

@@ -59,7 +59,7 @@ class SessionReviewsTest {
   private final SessionEntityTest.FakeLinks links = new SessionEntityTest.FakeLinks();
 
   private ActorRef<SessionEntity.Command> spawn(String sessionId) {
-    return testKit.spawn(SessionEntity.create(sessionId, SessionSettlementTest.MATCHING, SessionSettlementTest.ROOM, SessionSettlementTest.BILLING,
+    return testKit.spawn(SessionEntity.create(sessionId, SessionSettlementTest.settings(testKit),
         links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
   }
 

@@ -80,10 +80,15 @@ class SessionRoomRetentionTest {
 
   private final SessionEntityTest.FakeLinks links = new SessionEntityTest.FakeLinks();
 
+  /** The session settings of the test kit's config, with {@link #MATCHING} and {@code room}. */
+  private SessionEntity.Settings settings(RoomSettings room) {
+    return SessionEntity.Settings.fromConfig(testKit.system().settings().config()).withMatching(MATCHING).withRoom(room);
+  }
+
   private EventSourcedBehaviorTestKit<Command, Event, State> kit(String sessionId, RoomSettings room) {
     return EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        SessionEntity.create(sessionId, MATCHING, room, links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null),
+        SessionEntity.create(sessionId, settings(room), links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null),
         EventSourcedBehaviorTestKit.enabledSerializationSettings());
   }
 
@@ -210,7 +215,7 @@ class SessionRoomRetentionTest {
     // 4 to 6 kept) and keeps every op after it. From seq 2, only 4 of the 5 ops that follow are
     // held, fewer than the new limit: replaying them one by one would skip op 3.
     ActorRef<Command> raised = testKit.spawn(
-        SessionEntity.create(sessionId, MATCHING, ROOM.withBoardReplayLimit(10), links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
+        SessionEntity.create(sessionId, settings(ROOM.withBoardReplayLimit(10)), links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
     Replay behind = resume(raised, 2);
     assertThat(behind.board()).extracting(Board.Item::id).containsExactly("s1", "s2", "s3", "s4", "s5", "s6");
     assertThat(seqs(behind.entries())).containsExactly(7L);

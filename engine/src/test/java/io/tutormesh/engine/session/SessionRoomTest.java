@@ -68,8 +68,13 @@ class SessionRoomTest {
 
   private record Matched(String sessionId, ActorRef<SessionEntity.Command> session) {}
 
+  /** The session settings of the test kit's config, with {@link #MATCHING} and {@code room}. */
+  private static SessionEntity.Settings settings(RoomSettings room) {
+    return SessionEntity.Settings.fromConfig(testKit.system().settings().config()).withMatching(MATCHING).withRoom(room);
+  }
+
   private ActorRef<SessionEntity.Command> spawn(String sessionId, RoomSettings room) {
-    return testKit.spawn(SessionEntity.create(sessionId, MATCHING, room, links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
+    return testKit.spawn(SessionEntity.create(sessionId, settings(room), links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
   }
 
   /** Student "sam" matched with tutor "ada". */

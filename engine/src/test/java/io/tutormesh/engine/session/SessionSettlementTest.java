@@ -48,6 +48,11 @@ class SessionSettlementTest {
   /** Holds 60.00 × 60 / 60 = 6,000; the tutor's 40.00 an hour makes an escrow of 4,000. */
   static final InstantRequest REQUEST = new InstantRequest("math", "university", "fr", 6000, 60);
 
+  /** The session settings of {@code kit}'s config (money, reviews) with {@link #MATCHING}, {@link #ROOM} and {@link #BILLING}. */
+  static SessionEntity.Settings settings(ActorTestKit kit) {
+    return SessionEntity.Settings.fromConfig(kit.system().settings().config()).withMatching(MATCHING).withRoom(ROOM).withBilling(BILLING);
+  }
+
   private static ActorTestKit testKit;
 
   @BeforeAll
@@ -65,7 +70,7 @@ class SessionSettlementTest {
   private RoomSettings room = ROOM;
 
   private ActorRef<SessionEntity.Command> spawn(String sessionId, MatchingSettings matching) {
-    return testKit.spawn(SessionEntity.create(sessionId, matching, room, BILLING, links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
+    return testKit.spawn(SessionEntity.create(sessionId, settings(testKit).withMatching(matching).withRoom(room), links, PaymentGuard.ALWAYS_YES, MatchingObserver.NONE, Clock.systemUTC(), null));
   }
 
   private SessionSummary get(ActorRef<SessionEntity.Command> session) {
@@ -132,6 +137,20 @@ class SessionSettlementTest {
     assertThat(get(session).escrow()).isEqualTo(new SessionEntity.Escrow(EscrowStatus.HELD, 4000, 0, 0));
     assertThat(persisted(sessionId)).filteredOn(e -> e instanceof SessionEntity.TutorMatched)
         .singleElement().satisfies(e -> assertThat(((SessionEntity.TutorMatched) e).escrowCents()).isEqualTo(4000L));
+  }
+
+  /** The projections of a match (KPIs, notifications) find the request's student and time in the match itself. */
+  @Test
+  void theMatchCarriesTheRequestsStudentAndTime() throws Exception {
+    String sessionId = UUID.randomUUID().toString();
+    matched(sessionId);
+
+    List<Object> events = persisted(sessionId);
+    SessionEntity.InstantRequested requested = (SessionEntity.InstantRequested) events.get(0);
+    SessionEntity.TutorMatched match = events.stream().filter(SessionEntity.TutorMatched.class::isInstance)
+        .map(SessionEntity.TutorMatched.class::cast).findFirst().orElseThrow();
+    assertThat(match.studentId()).isEqualTo("sam");
+    assertThat(match.requestedAt()).isEqualTo(requested.at());
   }
 
   @Test

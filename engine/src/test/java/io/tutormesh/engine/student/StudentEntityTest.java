@@ -173,6 +173,38 @@ class StudentEntityTest {
     assertThat(result.hasNoEvents()).isTrue();
   }
 
+  @Test
+  void anUnknownStudentHasNoContactAndNothingIsPersisted() {
+    CommandResultWithReply<Command, Event, State, StatusReply<StudentEntity.ContactDetails>> result =
+        kit.runCommand(StudentEntity.GetContact::new);
+
+    assertThat(result.reply().isError()).isTrue();
+    assertThat(Rejection.parse(result.reply().getError().getMessage()))
+        .isEqualTo(Rejection.notFound("student " + studentId + " not found"));
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(result.state()).isEqualTo(new Unregistered());
+  }
+
+  @Test
+  void aKnownStudentAnswersJustItsContactDetails() {
+    StudentProfile s = validStudent();
+    update(new StudentProfile(s.displayName(), s.level(), s.languages(), s.timezone(), "grace@example.com", "+14155550123"));
+
+    CommandResultWithReply<Command, Event, State, StatusReply<StudentEntity.ContactDetails>> result =
+        kit.runCommand(StudentEntity.GetContact::new);
+
+    assertThat(result.reply().getValue()).isEqualTo(new StudentEntity.ContactDetails(studentId, "grace@example.com", "+14155550123"));
+    assertThat(result.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void aStudentWithoutContactDetailsAnswersThemEmpty() {
+    update(validStudent());
+
+    assertThat(kit.runCommand(StudentEntity.GetContact::new).reply().getValue())
+        .isEqualTo(new StudentEntity.ContactDetails(studentId, null, null));
+  }
+
   // --- recovery ---
 
   @Test

@@ -227,6 +227,39 @@ class TutorEntityTest {
     assertThat(result.hasNoEvents()).isTrue();
   }
 
+  @Test
+  void anUnknownTutorHasNoContactAndNothingIsPersisted() {
+    CommandResultWithReply<Command, Event, State, StatusReply<TutorEntity.ContactDetails>> result =
+        kit.runCommand(TutorEntity.GetContact::new);
+
+    assertThat(result.reply().isError()).isTrue();
+    assertThat(Rejection.parse(result.reply().getError().getMessage()))
+        .isEqualTo(Rejection.notFound("tutor " + tutorId + " not found"));
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(result.state()).isEqualTo(new Unregistered());
+  }
+
+  @Test
+  void aKnownTutorAnswersJustItsContactDetails() {
+    TutorProfile p = validTutor();
+    update(new TutorProfile(p.displayName(), p.subjects(), p.languages(), p.rateCents(), p.currency(), p.timezone(), p.bio(),
+        "ada@example.com", "+33612345678"));
+
+    CommandResultWithReply<Command, Event, State, StatusReply<TutorEntity.ContactDetails>> result =
+        kit.runCommand(TutorEntity.GetContact::new);
+
+    assertThat(result.reply().getValue()).isEqualTo(new TutorEntity.ContactDetails(tutorId, "ada@example.com", "+33612345678"));
+    assertThat(result.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void aTutorWithoutContactDetailsAnswersThemEmpty() {
+    update(validTutor());
+
+    assertThat(kit.runCommand(TutorEntity.GetContact::new).reply().getValue())
+        .isEqualTo(new TutorEntity.ContactDetails(tutorId, null, null));
+  }
+
   // --- recovery ---
 
   @Test

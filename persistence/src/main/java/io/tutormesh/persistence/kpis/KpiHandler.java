@@ -31,7 +31,8 @@ public final class KpiHandler {
   /**
    * Sessions' tagged events ({@link SessionEntity#tagsFor}). The instant a request was made is its
    * session's first event ({@code InstantRequested}), which is not tagged (it is on the matching hot
-   * path): {@code requestedAt} reads it from the journal, once per matched or ended session.
+   * path). A match carries it ({@link SessionEntity.TutorMatched#requestedAt}); for an ended session,
+   * or a match written before it did, {@code requestedAt} reads it from the journal.
    */
   public static final class Sessions extends Handler<EventEnvelope<SessionEntity.Event>> {
     private final KpiRepository repository;
@@ -48,6 +49,9 @@ public final class KpiHandler {
       String outcome = outcomeOf(event);
       if (!(event instanceof SessionEntity.TutorMatched) && outcome == null) {
         return DONE;
+      }
+      if (event instanceof SessionEntity.TutorMatched matched && matched.requestedAt() != null) {
+        return repository.sessionMatched(matched.sessionId(), matched.requestedAt(), matched.at());
       }
       return requestedAt.apply(envelope.persistenceId()).thenCompose(found -> {
         Instant requested = found.orElse(event.at());

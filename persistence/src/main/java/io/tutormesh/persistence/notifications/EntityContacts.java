@@ -20,8 +20,9 @@ import org.apache.pekko.pattern.StatusReply;
  * booking made right after a student added an e-mail could find the table without it and lose
  * the confirmation. The price is an ask per participant per notified event (a booking, a
  * cancellation, a match, a payout: rare next to chat and presence), and a wake-up of a passivated
- * entity. An entity that refuses (no profile: not registered) answers "no contact"; a timeout
- * fails the stage, and the projection retries the event.
+ * entity. It asks {@code GetContact}, which answers the e-mail and phone only (not the whole
+ * summary with its reviews). An entity that refuses (no profile: not registered) answers "no
+ * contact"; a timeout fails the stage, and the projection retries the event.
  */
 public final class EntityContacts implements Contacts {
 
@@ -42,15 +43,15 @@ public final class EntityContacts implements Contacts {
   @Override
   public CompletionStage<Optional<Contact>> student(String studentId) {
     return orNone(sharding.entityRefFor(StudentEntity.ENTITY_KEY, studentId)
-        .askWithStatus(StudentEntity.GetStudent::new, timeout)
-        .thenApply(s -> new Contact(studentId, s.profile().email(), s.profile().phone())));
+        .askWithStatus(StudentEntity.GetContact::new, timeout)
+        .thenApply(s -> new Contact(studentId, s.email(), s.phone())));
   }
 
   @Override
   public CompletionStage<Optional<Contact>> tutor(String tutorId) {
     return orNone(sharding.entityRefFor(TutorEntity.ENTITY_KEY, tutorId)
-        .askWithStatus(TutorEntity.GetTutor::new, timeout)
-        .thenApply(t -> new Contact(tutorId, t.profile().email(), t.profile().phone())));
+        .askWithStatus(TutorEntity.GetContact::new, timeout)
+        .thenApply(t -> new Contact(tutorId, t.email(), t.phone())));
   }
 
   /** A refusal (StatusReply.error: not registered) is "no contact"; any other failure stays one. */

@@ -47,7 +47,8 @@ public final class NotificationHandler {
    * offset before its start), a booked lesson cancelled before its start (its confirmation and
    * reminders cancelled, a cancellation notice to both), an instant match (a notice to the
    * student). What the session was opened with (student, subject, start) is its first event,
-   * read by {@code firstEvent} (persistence id → event).
+   * read by {@code firstEvent} (persistence id → event); a match carries its student ({@link
+   * SessionEntity.TutorMatched#studentId}), so only one written before it did reads it.
    */
   public static final class Sessions extends Handler<EventEnvelope<SessionEntity.Event>> {
     private final Outbox outbox;
@@ -78,9 +79,13 @@ public final class NotificationHandler {
             ? cancelled(cancelled, requested)
             : DONE); // an instant session: nothing was scheduled for it
       }
+      if (event instanceof SessionEntity.TutorMatched matched && matched.studentId() != null) {
+        return matched(matched, matched.studentId());
+      }
       if (event instanceof SessionEntity.TutorMatched matched) {
+        // Written before a match carried its student: the request says who it was.
         return opening(envelope).thenCompose(first -> first instanceof InstantRequested requested
-            ? matched(matched, requested)
+            ? matched(matched, requested.studentId())
             : unexpected(envelope, first));
       }
       return DONE;
@@ -120,8 +125,8 @@ public final class NotificationHandler {
               .toList()));
     }
 
-    private CompletionStage<Done> matched(SessionEntity.TutorMatched matched, InstantRequested requested) {
-      return contacts.student(requested.studentId()).thenCompose(student -> enqueueAll(
+    private CompletionStage<Done> matched(SessionEntity.TutorMatched matched, String studentId) {
+      return contacts.student(studentId).thenCompose(student -> enqueueAll(
           "match of " + matched.sessionId(),
           () -> recipientsOf(student).stream().map(to -> Notices.matched(matched, to)).toList()));
     }

@@ -34,9 +34,16 @@ class NotificationHandlerTest {
   private final InMemoryOutbox outbox =
       new InMemoryOutbox(clock, new Backoff(Duration.ofMinutes(1), Duration.ofMinutes(10), 2.0, 3), Duration.ofMinutes(2));
   private final Map<String, Object> firstEvents = new ConcurrentHashMap<>();
+  /** How many first events were read (a journal read each, in a node). */
+  private final AtomicInteger firstEventReads = new AtomicInteger();
   private final FakeContacts contacts = new FakeContacts();
   private final NotificationHandler.Sessions sessions = new NotificationHandler.Sessions(
-      outbox, contacts, pid -> CompletableFuture.completedFuture(Optional.ofNullable(firstEvents.get(pid))), OFFSETS, clock);
+      outbox, contacts, pid -> readFirstEvent(pid), OFFSETS, clock);
+
+  private CompletionStage<Optional<Object>> readFirstEvent(String persistenceId) {
+    firstEventReads.incrementAndGet();
+    return CompletableFuture.completedFuture(Optional.ofNullable(firstEvents.get(persistenceId)));
+  }
 
   private static final class FakeContacts implements Contacts {
     final Map<String, Contact> students = new ConcurrentHashMap<>();
@@ -135,15 +142,36 @@ class NotificationHandlerTest {
   }
 
   @Test
-  void anInstantMatchNotifiesTheStudentOnly() {
+  void anInstantMatchNotifiesTheStudentOnlyWithoutReadingTheFirstEvent() {
     contacts.students.put("st-9", new Contact("st-9", "sam@example.com", null));
     contacts.tutors.put("tu-9", new Contact("tu-9", "tom@example.com", null));
-    firstEvents.put("Session|s-3", new SessionEntity.InstantRequested("s-3", "st-9",
-        new InstantRequest("math", "high", "en", 5000, 30), "EUR", NOW));
-    process(new SessionEntity.TutorMatched("s-3", "tu-9", "o-1", 4000, NOW, 2000L));
+    process(new SessionEntity.TutorMatched("s-3", "tu-9", "o-1", 4000, NOW, 2000L, "st-9", NOW.minusSeconds(20)));
 
     assertThat(entries(Notification.id("s-3", Notices.MATCHED, null, email("st-9", "sam@example.com")))).hasSize(1);
     assertThat(entries(Notification.id("s-3", Notices.MATCHED, null, email("tu-9", "tom@example.com")))).isEmpty();
+    assertThat(firstEventReads).hasValue(0);
+  }
+
+  /** A match written before it carried its student: the student is the request's, read from the first event. */
+  @Test
+  void anOlderMatchFindsItsStudentInTheFirstEvent() {
+    contacts.students.put("st-9", new Contact("st-9", "sam@example.com", null));
+    contacts.tutors.put("tu-9", new Contact("tu-9", "tom@example.com", null));
+    firstEvents.put("Session|s-7", new SessionEntity.InstantRequested("s-7", "st-9",
+        new InstantRequest("math", "high", "en", 5000, 30), "EUR", NOW));
+    process(new SessionEntity.TutorMatched("s-7", "tu-9", "o-1", 4000, NOW, 2000L));
+
+    assertThat(entries(Notification.id("s-7", Notices.MATCHED, null, email("st-9", "sam@example.com")))).hasSize(1);
+    assertThat(entries(Notification.id("s-7", Notices.MATCHED, null, email("tu-9", "tom@example.com")))).isEmpty();
+    assertThat(firstEventReads).hasValue(1);
+  }
+
+  @Test
+  void anOlderMatchWithoutItsRequestNotifiesNobody() {
+    contacts.students.put("st-9", new Contact("st-9", "sam@example.com", null));
+    process(new SessionEntity.TutorMatched("s-8", "tu-9", "o-1", 4000, NOW));
+
+    assertThat(entries(Notification.id("s-8", Notices.MATCHED, null, email("st-9", "sam@example.com")))).isEmpty();
   }
 
   @Test
