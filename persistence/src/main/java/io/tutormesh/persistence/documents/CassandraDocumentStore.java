@@ -1,9 +1,8 @@
 package io.tutormesh.persistence.documents;
 
-import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.tutormesh.persistence.CassandraSchema;
+import io.tutormesh.persistence.Cql;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -24,7 +23,6 @@ import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
-import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -51,11 +49,10 @@ public final class CassandraDocumentStore implements DocumentStore {
   public static final int CHUNK_BYTES = 256 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(CassandraDocumentStore.class);
-  private static final String PLUGIN_SESSION = "pekko.persistence.cassandra";
   private static final int WRITES_IN_FLIGHT = 2;
   private static final int READS_AHEAD = 2;
 
-  private final CassandraSession session;
+  private final Cql cql;
   private final Materializer materializer;
   private final Clock clock;
   private final int chunkBytes;
@@ -72,7 +69,7 @@ public final class CassandraDocumentStore implements DocumentStore {
       throw new IllegalArgumentException("chunkBytes must be positive: " + chunkBytes);
     }
     String ks = CassandraSchema.validateKeyspace(keyspace);
-    this.session = session;
+    this.cql = new Cql(session);
     this.materializer = materializer;
     this.clock = clock;
     this.chunkBytes = chunkBytes;
@@ -92,7 +89,7 @@ public final class CassandraDocumentStore implements DocumentStore {
   /** The store of a node: the Cassandra session that the persistence plugin shares, in `keyspace`. */
   public static CassandraDocumentStore create(ClassicActorSystemProvider system, String keyspace) {
     return new CassandraDocumentStore(
-        CassandraSessionRegistry.get(system).sessionFor(PLUGIN_SESSION),
+        Cql.pluginSession(system),
         Materializer.matFromSystem(system),
         keyspace,
         CHUNK_BYTES,
@@ -124,7 +121,7 @@ public final class CassandraDocumentStore implements DocumentStore {
 
   @Override
   public CompletionStage<List<Document>> list(String sessionId) {
-    return selectAll(selectDocuments, sessionId)
+    return cql.selectAll(selectDocuments, sessionId)
         .thenApply(rows -> {
           List<Document> documents = new ArrayList<>(rows.size());
           rows.forEach(row -> documents.add(document(row)));
@@ -135,7 +132,7 @@ public final class CassandraDocumentStore implements DocumentStore {
 
   @Override
   public CompletionStage<Optional<Document>> find(String sessionId, String documentId) {
-    return selectOne(selectDocument, sessionId, documentId).thenApply(row -> row.map(CassandraDocumentStore::document));
+    return cql.selectOne(selectDocument, sessionId, documentId).thenApply(row -> row.map(CassandraDocumentStore::document));
   }
 
   @Override
@@ -204,7 +201,7 @@ public final class CassandraDocumentStore implements DocumentStore {
             tally.chunks(),
             upload.uploadedBy(),
             now);
-    return execute(
+    return cql.write(
                 insertDocument,
                 document.sessionId(),
                 document.documentId(),
@@ -216,16 +213,16 @@ public final class CassandraDocumentStore implements DocumentStore {
                 document.uploadedBy(),
                 document.uploadedAt())
         .thenApply(done -> document)
-        .exceptionallyCompose(error -> quietly(execute(deleteDocument, upload.sessionId(), documentId), documentId)
+        .exceptionallyCompose(error -> quietly(cql.write(deleteDocument, upload.sessionId(), documentId), documentId)
             .thenCompose(ignored -> failed(error)));
   }
 
   private CompletionStage<Integer> writeChunk(String documentId, int nr, ByteString chunk) {
-    return execute(insertChunk, documentId, nr, chunk.asByteBuffer()).thenApply(done -> chunk.size());
+    return cql.write(insertChunk, documentId, nr, chunk.asByteBuffer()).thenApply(done -> chunk.size());
   }
 
   private CompletionStage<ByteString> readChunk(String documentId, int nr) {
-    return selectOne(selectChunk, documentId, nr)
+    return cql.selectOne(selectChunk, documentId, nr)
         .thenApply(row -> row
             .map(r -> ByteString.fromByteBuffer(r.getByteBuffer("data")))
             .orElseThrow(() -> new IllegalStateException("chunk " + nr + " of document " + documentId + " is missing")));
@@ -233,7 +230,7 @@ public final class CassandraDocumentStore implements DocumentStore {
 
   /** Deletes the chunks of a failed upload, then fails with the upload's error. */
   private <T> CompletionStage<T> undo(String documentId, Throwable error) {
-    return quietly(execute(deleteChunks, documentId), documentId).thenCompose(ignored -> failed(error));
+    return quietly(cql.write(deleteChunks, documentId), documentId).thenCompose(ignored -> failed(error));
   }
 
   /** A clean-up write: its failure is logged (the rows it leaves are invisible), never reported. */
@@ -244,25 +241,6 @@ public final class CassandraDocumentStore implements DocumentStore {
       }
       return Done.getInstance();
     });
-  }
-
-  private CompletionStage<Done> execute(String cql, Object... values) {
-    return bound(cql, values).thenCompose(statement -> session.executeWrite(statement));
-  }
-
-  private CompletionStage<Optional<Row>> selectOne(String cql, Object... values) {
-    return bound(cql, values).thenCompose(statement -> session.selectOne(statement));
-  }
-
-  private CompletionStage<List<Row>> selectAll(String cql, Object... values) {
-    return bound(cql, values).thenCompose(statement -> session.selectAll(statement));
-  }
-
-  /** Prepared (the driver caches prepared statements by their text), idempotent, LOCAL_QUORUM. */
-  private CompletionStage<BoundStatement> bound(String cql, Object... values) {
-    return session
-        .prepare(cql)
-        .thenApply(prepared -> prepared.bind(values).setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM).setIdempotent(true));
   }
 
   private static Document document(Row row) {

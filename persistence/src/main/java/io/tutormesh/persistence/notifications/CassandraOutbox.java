@@ -1,9 +1,8 @@
 package io.tutormesh.persistence.notifications;
 
-import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.tutormesh.persistence.CassandraSchema;
+import io.tutormesh.persistence.Cql;
 import io.tutormesh.persistence.notifications.NotificationSettings.OutboxSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,9 +14,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
-import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 
 /**
  * The {@link Outbox} in the tables of {@code schema/009-notifications.cql}.
@@ -45,14 +44,12 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
  */
 public final class CassandraOutbox implements Outbox {
 
-  private static final String PLUGIN_SESSION = "pekko.persistence.cassandra";
-  private static final String APPLIED = "[applied]";
   private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
   private static final int MAX_ERROR = 1000;
   /** Due rows read per claimed notification wanted: rows may be stale or leased by others. */
   private static final int CANDIDATES_PER_CLAIM = 4;
 
-  private final CassandraSession session;
+  private final Cql cql;
   private final OutboxSettings settings;
   private final Clock clock;
 
@@ -78,7 +75,7 @@ public final class CassandraOutbox implements Outbox {
 
   CassandraOutbox(CassandraSession session, String keyspace, OutboxSettings settings, Clock clock) {
     String ks = CassandraSchema.validateKeyspace(keyspace);
-    this.session = Objects.requireNonNull(session, "session");
+    this.cql = new Cql(session);
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     String n = ks + ".notifications";
@@ -114,7 +111,7 @@ public final class CassandraOutbox implements Outbox {
   public static CassandraOutbox create(
       ClassicActorSystemProvider system, String keyspace, OutboxSettings settings, Clock clock) {
     return new CassandraOutbox(
-        CassandraSessionRegistry.get(system).sessionFor(PLUGIN_SESSION), keyspace, settings, clock);
+        Cql.pluginSession(system), keyspace, settings, clock);
   }
 
   public OutboxSettings settings() {
@@ -139,10 +136,10 @@ public final class CassandraOutbox implements Outbox {
       return entry(n.id()).thenCompose(existing -> existing.isPresent()
           ? CompletableFuture.completedFuture(Enqueued.ALREADY_ENQUEUED)
           : ensureCursor(scheduledAt)
-              .thenCompose(done -> write(bound(insertGroupMember, n.groupKey(), n.id())))
-              .thenCompose(done -> write(bound(insertDue, settings.name(), hour(scheduledAt), scheduledAt, n.id())))
-              .thenCompose(done -> applies(lwt(insertEntry, n.id(), n.groupKey(), n.kind(), n.channel().name(),
-                  n.recipient(), n.subject(), n.body(), n.dueAt(), now, scheduledAt)))
+              .thenCompose(done -> cql.write(insertGroupMember, n.groupKey(), n.id()))
+              .thenCompose(done -> cql.write(insertDue, settings.name(), hour(scheduledAt), scheduledAt, n.id()))
+              .thenCompose(done -> cql.applies(insertEntry, n.id(), n.groupKey(), n.kind(), n.channel().name(),
+                  n.recipient(), n.subject(), n.body(), n.dueAt(), now, scheduledAt))
               .thenApply(applied -> applied ? Enqueued.ENQUEUED : Enqueued.ALREADY_ENQUEUED));
     });
   }
@@ -155,7 +152,7 @@ public final class CassandraOutbox implements Outbox {
     if (cursorExists) {
       return CompletableFuture.completedFuture(true);
     }
-    return applies(lwt(createCursor, settings.name(), hour(scheduledAt))).thenApply(created -> {
+    return cql.applies(createCursor, settings.name(), hour(scheduledAt)).thenApply(created -> {
       cursorExists = true;
       return true;
     });
@@ -169,14 +166,14 @@ public final class CassandraOutbox implements Outbox {
       return CompletableFuture.failedFuture(new IllegalArgumentException("groupKey: required"));
     }
     // The mark first: an enqueue or a claim that runs meanwhile finds it.
-    return write(bound(cancelGroup, now(), groupKey))
-        .thenCompose(done -> selectAll(bound(groupMembers, groupKey)))
+    return cql.write(cancelGroup, now(), groupKey)
+        .thenCompose(done -> cql.selectAll(groupMembers, groupKey))
         .thenCompose(rows -> {
           CompletionStage<Integer> cancelled = CompletableFuture.completedFuture(0);
           for (Row row : rows) {
             String id = row.getString("id");
             if (id != null) { // the partition's static row has no member
-              cancelled = cancelled.thenCompose(count -> applies(lwt(cancelOne, id)).thenApply(a -> a ? count + 1 : count));
+              cancelled = cancelled.thenCompose(count -> cql.applies(cancelOne, id).thenApply(a -> a ? count + 1 : count));
             }
           }
           return cancelled;
@@ -206,13 +203,13 @@ public final class CassandraOutbox implements Outbox {
               new Scan(new ArrayList<>(), from, found.isEmpty()));
         })
         .thenCompose(scan -> (scan.cursorMoved()
-            ? write(bound(updateCursor, scan.cursor(), settings.name()))
-            : CompletableFuture.completedFuture(true)).thenApply(done -> scan.due()))
+            ? cql.write(updateCursor, scan.cursor(), settings.name())
+            : CompletableFuture.completedFuture(Done.getInstance())).thenApply(done -> scan.due()))
         .thenCompose(due -> claimEach(due, 0, owner, limit, now, new ArrayList<>()));
   }
 
   private CompletionStage<Optional<Long>> cursor() {
-    return selectOne(bound(selectCursor, settings.name())).thenApply(row -> row.map(r -> r.getLong("hour")));
+    return cql.selectOne(selectCursor, settings.name()).thenApply(row -> row.map(r -> r.getLong("hour")));
   }
 
   /** Reads hour after hour from the cursor up to now, until {@code wanted} rows are found. */
@@ -224,7 +221,7 @@ public final class CassandraOutbox implements Outbox {
     // Every row of an hour that has ended (and its grace too) is due, so a read of the due rows that
     // finds none means the hour is empty.
     boolean closed = !Instant.ofEpochMilli((hour + 1) * HOUR_MILLIS).plus(settings.cursorGrace()).isAfter(now);
-    return selectAll(bound(dueInHour, settings.name(), hour, now, left)).thenCompose(rows -> {
+    return cql.selectAll(dueInHour, settings.name(), hour, now, left).thenCompose(rows -> {
       for (Row row : rows) {
         sofar.due().add(new Due(hour, row.getInstant("due_at"), row.getString("id")));
       }
@@ -263,7 +260,7 @@ public final class CassandraOutbox implements Outbox {
         return none(); // a later row being written (retry, re-enqueue), or held by a worker
       }
       return isGroupCancelled(entry.notification().groupKey()).thenCompose(cancelled -> cancelled
-          ? applies(lwt(cancelOne, due.id())).thenCompose(a -> dropDue(due))
+          ? cql.applies(cancelOne, due.id()).thenCompose(a -> dropDue(due))
           : tryClaim(entry, due, owner, now));
     });
   }
@@ -271,14 +268,14 @@ public final class CassandraOutbox implements Outbox {
   private CompletionStage<Optional<Claim>> tryClaim(Entry entry, Due due, String owner, Instant now) {
     int attempt = entry.attempts() + 1;
     Instant leaseUntil = now.plus(settings.lease());
-    return applies(lwt(claim, owner, leaseUntil, attempt, due.id(), entry.attempts(), entry.leaseUntil(), due.dueAt()))
+    return cql.applies(claim, owner, leaseUntil, attempt, due.id(), entry.attempts(), entry.leaseUntil(), due.dueAt())
         .thenApply(applied -> applied
             ? Optional.of(new Claim(entry.notification(), attempt, owner, leaseUntil, due.dueAt()))
             : Optional.empty());
   }
 
   private CompletionStage<Optional<Claim>> dropDue(Due due) {
-    return write(bound(deleteDue, settings.name(), due.hour(), due.dueAt(), due.id())).thenApply(done -> Optional.empty());
+    return cql.write(deleteDue, settings.name(), due.hour(), due.dueAt(), due.id()).thenApply(done -> Optional.empty());
   }
 
   private static CompletionStage<Optional<Claim>> none() {
@@ -290,8 +287,8 @@ public final class CassandraOutbox implements Outbox {
   @Override
   public CompletionStage<Boolean> markSent(Claim claim) {
     String id = claim.notification().id();
-    return applies(lwt(markSent, now(), id)).thenCompose(applied ->
-        write(bound(deleteDue, settings.name(), hour(claim.scheduledAt()), claim.scheduledAt(), id))
+    return cql.applies(markSent, now(), id).thenCompose(applied ->
+        cql.write(deleteDue, settings.name(), hour(claim.scheduledAt()), claim.scheduledAt(), id)
             .thenApply(done -> applied));
   }
 
@@ -301,18 +298,18 @@ public final class CassandraOutbox implements Outbox {
     String reason = error == null ? "unknown" : error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
     Backoff backoff = settings.backoff();
     if (!backoff.retries(claim.attempt())) {
-      return applies(lwt(markFailed, reason, id, claim.owner(), claim.attempt())).thenCompose(applied -> applied
-          ? write(bound(deleteDue, settings.name(), hour(claim.scheduledAt()), claim.scheduledAt(), id))
+      return cql.applies(markFailed, reason, id, claim.owner(), claim.attempt()).thenCompose(applied -> applied
+          ? cql.write(deleteDue, settings.name(), hour(claim.scheduledAt()), claim.scheduledAt(), id)
               .thenApply(done -> Status.FAILED)
           : currentStatus(id));
     }
     Instant next = now().plus(backoff.delayAfter(claim.attempt()));
     // The new index row first: a crash after it leaves a stale row, never an unindexed notification.
-    return write(bound(insertDue, settings.name(), hour(next), next, id))
-        .thenCompose(done -> applies(lwt(reschedule, next, reason, id, claim.owner(), claim.attempt())))
+    return cql.write(insertDue, settings.name(), hour(next), next, id)
+        .thenCompose(done -> cql.applies(reschedule, next, reason, id, claim.owner(), claim.attempt()))
         .thenCompose(applied -> {
           Instant stale = applied ? claim.scheduledAt() : next;
-          return write(bound(deleteDue, settings.name(), hour(stale), stale, id))
+          return cql.write(deleteDue, settings.name(), hour(stale), stale, id)
               .thenCompose(done -> applied ? CompletableFuture.completedFuture(Status.PENDING) : currentStatus(id));
         });
   }
@@ -328,11 +325,11 @@ public final class CassandraOutbox implements Outbox {
     if (id == null || id.isBlank()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("id: required"));
     }
-    return selectOne(bound(selectEntry, id)).thenApply(row -> row.map(CassandraOutbox::entry));
+    return cql.selectOne(selectEntry, id).thenApply(row -> row.map(CassandraOutbox::entry));
   }
 
   private CompletionStage<Boolean> isGroupCancelled(String groupKey) {
-    return selectOne(bound(groupCancelledAt, groupKey))
+    return cql.selectOne(groupCancelledAt, groupKey)
         .thenApply(row -> row.map(r -> r.getInstant("cancelled_at") != null).orElse(false));
   }
 
@@ -361,37 +358,5 @@ public final class CassandraOutbox implements Outbox {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-  }
-
-  /** Prepared (cached by text), LOCAL_QUORUM, idempotent: plain reads and writes. */
-  private CompletionStage<BoundStatement> bound(String cql, Object... values) {
-    return session.prepare(cql).thenApply(prepared -> prepared.bind(values)
-        .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
-        .setIdempotent(true));
-  }
-
-  /** A lightweight transaction: LOCAL_SERIAL, and not retried by the driver (a retry could answer "not applied" to its own write). */
-  private CompletionStage<BoundStatement> lwt(String cql, Object... values) {
-    return session.prepare(cql).thenApply(prepared -> prepared.bind(values)
-        .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
-        .setSerialConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL)
-        .setIdempotent(false));
-  }
-
-  private CompletionStage<Optional<Row>> selectOne(CompletionStage<BoundStatement> statement) {
-    return statement.thenCompose(session::selectOne);
-  }
-
-  private CompletionStage<List<Row>> selectAll(CompletionStage<BoundStatement> statement) {
-    return statement.thenCompose(session::selectAll);
-  }
-
-  private CompletionStage<Boolean> write(CompletionStage<BoundStatement> statement) {
-    return statement.thenCompose(session::executeWrite).thenApply(done -> true);
-  }
-
-  private CompletionStage<Boolean> applies(CompletionStage<BoundStatement> statement) {
-    return statement.thenCompose(session::selectOne)
-        .thenApply(row -> row.map(r -> r.getBoolean(APPLIED)).orElse(false));
   }
 }

@@ -1,5 +1,6 @@
 package io.tutormesh.persistence.notifications;
 
+import io.tutormesh.persistence.PollingLoop;
 import io.tutormesh.persistence.notifications.Notification.Channel;
 import io.tutormesh.persistence.notifications.Outbox.Claim;
 import io.tutormesh.persistence.notifications.Outbox.Status;
@@ -13,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +41,12 @@ import org.slf4j.LoggerFactory;
  * handed to a channel at that moment may still go out (its markSent then answers false).
  *
  * <p>The due times are those of the outbox's clock; the polling itself runs on the actor system's
- * timers, so a test moves the outbox's clock and lets the worker find what became due.
+ * timers, so a test moves the outbox's clock and lets the worker find what became due. The loop
+ * (one round at a time, a failed round logged) is a {@link PollingLoop}.
  */
-public final class OutboxWorker {
+public final class OutboxWorker implements PollingLoop.Rounds<OutboxWorker.Round> {
 
-  public sealed interface Command {}
+  public sealed interface Command extends PollingLoop.Message {}
 
   /** Look for due notifications now (the timer sends it every poll-interval). */
   public enum Poll implements Command { INSTANCE }
@@ -67,21 +67,15 @@ public final class OutboxWorker {
 
   private enum Outcome { SENT, RETRYING, FAILED, UNRECORDED }
 
-  private record RoundDone(Round round, Throwable failure) implements Command {}
-
   private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
-  private static final Object TIMER = "poll";
 
-  private final ActorContext<Command> context;
   private final Outbox outbox;
   private final Map<Channel, NotificationChannel> channels;
   private final NotificationSettings settings;
   private final String owner;
 
   private OutboxWorker(
-      ActorContext<Command> context, Outbox outbox, Map<Channel, NotificationChannel> channels,
-      NotificationSettings settings, String owner) {
-    this.context = context;
+      Outbox outbox, Map<Channel, NotificationChannel> channels, NotificationSettings settings, String owner) {
     this.outbox = outbox;
     this.channels = Map.copyOf(channels);
     this.settings = settings;
@@ -99,11 +93,8 @@ public final class OutboxWorker {
     if (owner == null || owner.isBlank()) {
       throw new IllegalArgumentException("owner: required");
     }
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(TIMER, Poll.INSTANCE, settings.pollInterval());
-      context.getSelf().tell(Poll.INSTANCE);
-      return new OutboxWorker(context, outbox, channels, settings, owner).idle();
-    }));
+    return PollingLoop.create(OutboxWorker.class, "Outbox", Poll.INSTANCE, settings.pollInterval(),
+        context -> new OutboxWorker(outbox, channels, settings, owner)).narrow();
   }
 
   /**
@@ -121,37 +112,17 @@ public final class OutboxWorker {
     return channels;
   }
 
-  private Behavior<Command> idle() {
-    return Behaviors.receive(Command.class)
-        .onMessageEquals(Poll.INSTANCE, this::startRound)
-        .build();
-  }
-
-  private Behavior<Command> busy(boolean pollAgain) {
-    return Behaviors.receive(Command.class)
-        .onMessageEquals(Poll.INSTANCE, () -> busy(true))
-        .onMessage(RoundDone.class, done -> onRoundDone(done, pollAgain))
-        .build();
-  }
-
-  private Behavior<Command> startRound() {
-    context.pipeToSelf(round(), RoundDone::new);
-    return busy(false);
-  }
-
-  private Behavior<Command> onRoundDone(RoundDone done, boolean pollAgain) {
-    if (done.failure() != null) {
-      context.getLog().warn("Outbox round failed (will look again): {}", done.failure().toString());
-      return pollAgain ? startRound() : idle();
+  @Override
+  public boolean roundDone(Round round, Logger actorLog) {
+    if (round.claimed() > 0) {
+      actorLog.debug("Outbox round: {}", round);
     }
-    if (done.round().claimed() > 0) {
-      context.getLog().debug("Outbox round: {}", done.round());
-    }
-    return pollAgain || done.round().claimed() >= settings.batchSize() ? startRound() : idle();
+    return round.claimed() >= settings.batchSize();
   }
 
   /** Claims, sends and records one batch. Touches no actor state: it runs on futures. */
-  private CompletionStage<Round> round() {
+  @Override
+  public CompletionStage<Round> round() {
     return outbox.claimDue(owner, settings.batchSize()).thenCompose(claims -> {
       List<CompletableFuture<Outcome>> outcomes =
           claims.stream().map(claim -> deliver(claim).toCompletableFuture()).toList();

@@ -1,10 +1,9 @@
 package io.tutormesh.persistence.plans;
 
-import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.tutormesh.engine.money.MoneySettings;
 import io.tutormesh.persistence.CassandraSchema;
+import io.tutormesh.persistence.Cql;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,13 +11,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
-import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 
 /**
  * The {@link PlanDueIndex} in the tables of {@code schema/010-plan-due.cql}.
@@ -39,12 +36,11 @@ public final class CassandraPlanDueIndex implements PlanDueIndex {
   /** Partitions per day. Fixed: rows already written in a shard would be lost to a smaller number. */
   static final int SHARDS = 8;
 
-  private static final String PLUGIN_SESSION = "pekko.persistence.cassandra";
   /** The cursor's name of a node's index. */
   public static final String DEFAULT_NAME = "plans";
   private static final long DAY_MILLIS = Duration.ofDays(1).toMillis();
 
-  private final CassandraSession session;
+  private final Cql cql;
   private final Clock clock;
   private final Duration cursorGrace;
   private final String name;
@@ -61,7 +57,7 @@ public final class CassandraPlanDueIndex implements PlanDueIndex {
   CassandraPlanDueIndex(CassandraSession session, String keyspace, Clock clock, Duration cursorGrace, String name) {
     String ks = CassandraSchema.validateKeyspace(keyspace);
     this.name = Objects.requireNonNull(name, "name");
-    this.session = Objects.requireNonNull(session, "session");
+    this.cql = new Cql(session);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.cursorGrace = Objects.requireNonNull(cursorGrace, "cursorGrace");
     String due = ks + ".plan_due";
@@ -79,7 +75,7 @@ public final class CassandraPlanDueIndex implements PlanDueIndex {
   }
 
   static CassandraPlanDueIndex create(ClassicActorSystemProvider system, String keyspace, Clock clock, Duration cursorGrace, String name) {
-    return new CassandraPlanDueIndex(CassandraSessionRegistry.get(system).sessionFor(PLUGIN_SESSION), keyspace, clock, cursorGrace, name);
+    return new CassandraPlanDueIndex(Cql.pluginSession(system), keyspace, clock, cursorGrace, name);
   }
 
   @Override
@@ -90,13 +86,13 @@ public final class CassandraPlanDueIndex implements PlanDueIndex {
     Instant now = now();
     Due row = new Due(kind, ownerId, at.isBefore(now) ? now : at.truncatedTo(ChronoUnit.MILLIS));
     return ensureCursor(day(row.dueAt()))
-        .thenCompose(done -> write(bound(insertDue, day(row.dueAt()), shard(row), row.dueAt(), kind.name(), ownerId)))
+        .thenCompose(done -> cql.write(insertDue, day(row.dueAt()), shard(row), row.dueAt(), kind.name(), ownerId))
         .thenApply(done -> row);
   }
 
   @Override
   public CompletionStage<Done> remove(Due due) {
-    return write(bound(deleteDue, day(due.dueAt()), shard(due), due.dueAt(), due.kind().name(), due.ownerId()));
+    return cql.write(deleteDue, day(due.dueAt()), shard(due), due.dueAt(), due.kind().name(), due.ownerId());
   }
 
   /** What a look through the index found, and where the cursor may move to. */
@@ -109,14 +105,14 @@ public final class CassandraPlanDueIndex implements PlanDueIndex {
     }
     Instant now = now();
     int today = day(now);
-    return selectOne(bound(selectCursor, name)).thenCompose(found -> {
+    return cql.selectOne(selectCursor, name).thenCompose(found -> {
       if (found.isEmpty()) {
         return CompletableFuture.completedFuture(List.<Due>of()); // nothing was ever scheduled
       }
       int from = found.get().getInt("day");
       return scan(from, today, now, limit, new Scan(new ArrayList<>(), from, false))
           .thenCompose(scan -> (scan.cursorMoved()
-              ? write(bound(updateCursor, scan.cursor(), name))
+              ? cql.write(updateCursor, scan.cursor(), name)
               : CompletableFuture.completedFuture(Done.getInstance())).thenApply(done -> scan.due()));
     });
   }
@@ -129,7 +125,7 @@ public final class CassandraPlanDueIndex implements PlanDueIndex {
     int left = wanted - sofar.due().size();
     List<CompletableFuture<List<Row>>> shards = new ArrayList<>();
     for (int shard = 0; shard < SHARDS; shard++) {
-      shards.add(selectAll(bound(dueInPartition, day, shard, now, left)).toCompletableFuture());
+      shards.add(cql.selectAll(dueInPartition, day, shard, now, left).toCompletableFuture());
     }
     // Every row of a day that has ended (and its grace too) is due, so no row found means the day is empty.
     boolean over = !Instant.ofEpochMilli((day + 1L) * DAY_MILLIS).plus(cursorGrace).isAfter(now);
@@ -152,9 +148,9 @@ public final class CassandraPlanDueIndex implements PlanDueIndex {
     if (cursorExists) {
       return CompletableFuture.completedFuture(Done.getInstance());
     }
-    return lwt(createCursor, name, day).thenCompose(session::executeWrite).thenApply(done -> {
+    return cql.applies(createCursor, name, day).thenApply(created -> {
       cursorExists = true;
-      return done;
+      return Done.getInstance();
     });
   }
 
@@ -170,32 +166,5 @@ public final class CassandraPlanDueIndex implements PlanDueIndex {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-  }
-
-  /** Prepared (cached by text), LOCAL_QUORUM, idempotent. */
-  private CompletionStage<BoundStatement> bound(String cql, Object... values) {
-    return session.prepare(cql).thenApply(prepared -> prepared.bind(values)
-        .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
-        .setIdempotent(true));
-  }
-
-  /** A lightweight transaction: LOCAL_SERIAL, not retried by the driver. */
-  private CompletionStage<BoundStatement> lwt(String cql, Object... values) {
-    return session.prepare(cql).thenApply(prepared -> prepared.bind(values)
-        .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
-        .setSerialConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL)
-        .setIdempotent(false));
-  }
-
-  private CompletionStage<Optional<Row>> selectOne(CompletionStage<BoundStatement> statement) {
-    return statement.thenCompose(session::selectOne);
-  }
-
-  private CompletionStage<List<Row>> selectAll(CompletionStage<BoundStatement> statement) {
-    return statement.thenCompose(session::selectAll);
-  }
-
-  private CompletionStage<Done> write(CompletionStage<BoundStatement> statement) {
-    return statement.thenCompose(session::executeWrite);
   }
 }

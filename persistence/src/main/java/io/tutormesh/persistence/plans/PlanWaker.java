@@ -4,6 +4,7 @@ import io.tutormesh.engine.money.MoneySettings.Plan.Kind;
 import io.tutormesh.engine.money.PlanDue;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
+import io.tutormesh.persistence.PollingLoop;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
@@ -33,16 +33,15 @@ import org.slf4j.LoggerFactory;
  * at once.
  *
  * <p>Everything it knows is in Cassandra, so a restarted or moved waker carries on where the last
- * one stopped; every step is idempotent, so two wakers (a singleton handing over) do no harm.
+ * one stopped; every step is idempotent, so two wakers (a singleton handing over) do no harm. The
+ * loop (one round at a time, a failed round logged) is a {@link PollingLoop}.
  */
-public final class PlanWaker {
+public final class PlanWaker implements PollingLoop.Rounds<PlanWaker.Round> {
 
-  public sealed interface Command {}
+  public sealed interface Command extends PollingLoop.Message {}
 
   /** Look for due plans now (the timer sends it every poll interval). */
   public enum Poll implements Command { INSTANCE }
-
-  private record RoundDone(Round round, Throwable failure) implements Command {}
 
   /** What one round did: rows read, owners woken (answered), wake-ups without an answer. */
   public record Round(int due, int woken, int failed) {}
@@ -54,17 +53,16 @@ public final class PlanWaker {
   }
 
   private static final Logger log = LoggerFactory.getLogger(PlanWaker.class);
-  private static final Object TIMER = "poll";
   /** The singleton's name in the cluster. */
   public static final String NAME = "plan-waker";
 
-  private final ActorContext<Command> context;
+  private final ActorSystem<?> system;
   private final PlanDueIndex index;
   private final Owners owners;
   private final PlanWakerSettings settings;
 
-  private PlanWaker(ActorContext<Command> context, PlanDueIndex index, Owners owners, PlanWakerSettings settings) {
-    this.context = context;
+  private PlanWaker(ActorSystem<?> system, PlanDueIndex index, Owners owners, PlanWakerSettings settings) {
+    this.system = system;
     this.index = index;
     this.owners = owners;
     this.settings = settings;
@@ -74,11 +72,8 @@ public final class PlanWaker {
     Objects.requireNonNull(index, "index");
     Objects.requireNonNull(owners, "owners");
     Objects.requireNonNull(settings, "settings");
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(TIMER, Poll.INSTANCE, settings.pollInterval());
-      context.getSelf().tell(Poll.INSTANCE);
-      return new PlanWaker(context, index, owners, settings).idle();
-    }));
+    return PollingLoop.create(PlanWaker.class, "Plan waker", Poll.INSTANCE, settings.pollInterval(),
+        context -> new PlanWaker(context.getSystem(), index, owners, settings)).narrow();
   }
 
   /** Runs the waker as the cluster's singleton (if {@code enabled}), waking the sharded students and tutors. */
@@ -100,46 +95,24 @@ public final class PlanWaker {
     };
   }
 
-  private Behavior<Command> idle() {
-    return Behaviors.receive(Command.class)
-        .onMessageEquals(Poll.INSTANCE, this::startRound)
-        .build();
-  }
-
-  private Behavior<Command> busy(boolean pollAgain) {
-    return Behaviors.receive(Command.class)
-        .onMessageEquals(Poll.INSTANCE, () -> busy(true))
-        .onMessage(RoundDone.class, done -> onRoundDone(done, pollAgain))
-        .build();
-  }
-
-  private Behavior<Command> startRound() {
-    context.pipeToSelf(round(), RoundDone::new);
-    return busy(false);
-  }
-
-  private Behavior<Command> onRoundDone(RoundDone done, boolean pollAgain) {
-    if (done.failure() != null) {
-      context.getLog().warn("Plan waker round failed (will look again): {}", done.failure().toString());
-      return pollAgain ? startRound() : idle();
-    }
-    Round round = done.round();
+  @Override
+  public boolean roundDone(Round round, Logger actorLog) {
     if (round.failed() > 0) {
-      context.getLog().warn("Plan waker: {} of {} owners did not answer in time (their rows stay for the next round)", round.failed(), round.due());
+      actorLog.warn("Plan waker: {} of {} owners did not answer in time (their rows stay for the next round)", round.failed(), round.due());
     } else if (round.due() > 0) {
-      context.getLog().debug("Plan waker round: {}", round);
+      actorLog.debug("Plan waker round: {}", round);
     }
-    boolean full = round.due() >= settings.batchSize() && round.woken() > 0;
-    return pollAgain || full ? startRound() : idle();
+    return round.due() >= settings.batchSize() && round.woken() > 0;
   }
 
   /** Reads one batch and wakes its owners, a bounded number at a time. Touches no actor state. */
-  private CompletionStage<Round> round() {
+  @Override
+  public CompletionStage<Round> round() {
     return index.due(settings.batchSize()).thenCompose(due -> Source.from(due)
         .mapAsyncUnordered(settings.parallelism(), this::wake)
         .runWith(Sink.fold(new Round(due.size(), 0, 0),
             (round, woken) -> woken ? new Round(round.due(), round.woken() + 1, round.failed()) : new Round(round.due(), round.woken(), round.failed() + 1)),
-            context.getSystem()));
+            system));
   }
 
   /** Wakes one owner; its answer becomes its next row, then this row goes. False: no answer (the row stays). */
