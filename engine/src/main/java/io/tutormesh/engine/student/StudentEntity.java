@@ -570,8 +570,9 @@ public final class StudentEntity
     ProfileRules rules = ProfileRules.fromConfig(system.settings().config());
     MatchingSettings matching = MatchingSettings.fromConfig(system.settings().config());
     PlanTimes planTimes = PlanTimes.fromConfig(system.settings().config());
-    ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), rules, matching, links, payments, planTimes, Clock.systemUTC())));
+    ReviewSettings reviews = ReviewSettings.fromConfig(system.settings().config());
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+        ctx -> create(ctx.getEntityId(), rules, matching, links, payments, planTimes, reviews, Clock.systemUTC())));
   }
 
   public static Behavior<Command> create(String studentId, ProfileRules rules, Clock clock) {
@@ -589,11 +590,21 @@ public final class StudentEntity
     return create(studentId, rules, matching, links, payments, PlanTimes.DEFAULT, clock);
   }
 
-  /** @param planTimes how long a plan's day lasts, and the grace of a past-due plan */
+  /**
+   * @param planTimes how long a plan's day lasts, and the grace of a past-due plan; the review
+   *     settings are those of the actor system's config, read when the entity starts (for tests)
+   */
   public static Behavior<Command> create(
       String studentId, ProfileRules rules, MatchingSettings matching, Links links, Payments payments, PlanTimes planTimes, Clock clock) {
+    return Behaviors.setup(context -> create(studentId, rules, matching, links, payments, planTimes,
+        ReviewSettings.fromConfig(context.getSystem().settings().config()), clock));
+  }
+
+  /** @param reviews {@code tutormesh.reviews}, parsed once per node ({@link #init}) */
+  public static Behavior<Command> create(String studentId, ProfileRules rules, MatchingSettings matching, Links links,
+      Payments payments, PlanTimes planTimes, ReviewSettings reviews, Clock clock) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new StudentEntity(studentId, rules, matching, links, payments, planTimes, clock, context, timers)));
+        timers -> new StudentEntity(studentId, rules, matching, links, payments, planTimes, reviews, clock, context, timers)));
   }
 
   /** The tag every event of this student carries. */
@@ -623,6 +634,7 @@ public final class StudentEntity
       Links links,
       Payments payments,
       PlanTimes planTimes,
+      ReviewSettings reviews,
       Clock clock,
       ActorContext<Command> context,
       TimerScheduler<Command> timers) {
@@ -638,7 +650,7 @@ public final class StudentEntity
     this.clock = clock;
     this.context = context;
     this.timers = timers;
-    this.reviewSettings = ReviewSettings.fromConfig(context.getSystem().settings().config());
+    this.reviewSettings = reviews;
     this.plans = new SubscriptionDriver<>(studentId, new PlanOwner(), payments == null ? null : payments.settings(),
         payments == null ? null : payments.provider(), payments == null ? null : payments.retryInterval(), planTimes, clock, context, timers,
         PlanStep::new, Effect());

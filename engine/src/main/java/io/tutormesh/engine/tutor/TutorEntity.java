@@ -691,10 +691,16 @@ public final class TutorEntity
    * @param money {@code tutormesh.money} (commission, plans, payouts)
    * @param schedule {@code tutormesh.schedule} (slots and bookings)
    * @param planTimes how long a plan's day lasts, and the grace of a past-due plan
+   * @param reviews {@code tutormesh.reviews} (how the rating is kept)
    */
-  public record Settings(MoneySettings money, ScheduleSettings schedule, PlanTimes planTimes) {
+  public record Settings(MoneySettings money, ScheduleSettings schedule, PlanTimes planTimes, ReviewSettings reviews) {
     public static Settings fromConfig(com.typesafe.config.Config config) {
-      return new Settings(MoneySettings.fromConfig(config), ScheduleSettings.fromConfig(config), PlanTimes.fromConfig(config));
+      return new Settings(MoneySettings.fromConfig(config), ScheduleSettings.fromConfig(config), PlanTimes.fromConfig(config),
+          ReviewSettings.fromConfig(config));
+    }
+
+    Settings withPlanTimes(PlanTimes planTimes) {
+      return new Settings(money, schedule, planTimes, reviews);
     }
   }
 
@@ -713,7 +719,7 @@ public final class TutorEntity
       String tutorId, ProfileRules rules, MatchingSettings matching, Links links, Payouts payouts, PlanTimes planTimes, Clock clock) {
     return Behaviors.setup(context -> {
       Settings read = Settings.fromConfig(context.getSystem().settings().config());
-      Settings settings = planTimes == null ? read : new Settings(read.money(), read.schedule(), planTimes);
+      Settings settings = planTimes == null ? read : read.withPlanTimes(planTimes);
       return Behaviors.withTimers(timers -> new TutorEntity(tutorId, settings, rules, matching, links, clock, context, timers).withPayouts(payouts));
     });
   }
@@ -801,7 +807,7 @@ public final class TutorEntity
     this.scheduleRules = new ScheduleRules(scheduling);
     this.planTimes = settings.planTimes();
     this.timers = timers;
-    this.reviewSettings = ReviewSettings.fromConfig(context.getSystem().settings().config());
+    this.reviewSettings = settings.reviews();
   }
 
   @Override
