@@ -3,11 +3,8 @@ package io.tutormesh.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionId;
@@ -30,7 +26,7 @@ class ProjectionProgressTest {
   private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
   private static final ProjectionId ID = ProjectionId.of("kpi-sessions", "session-0");
 
-  private final MovableClock clock = new MovableClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
   private final ProjectionProgress progress = new ProjectionProgress(ID, clock);
   private final List<String> seen = new ArrayList<>();
 
@@ -188,32 +184,5 @@ class ProjectionProgressTest {
     registry.onNew(p -> late.add(p.slice()));
     assertThat(late).as("a late listener hears of the known instances").containsExactlyInAnyOrder("session-0", "tutor-directory-1");
     assertThat(registry.all()).hasSize(2);
-  }
-
-  private static final class MovableClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    MovableClock(Instant start) {
-      this.now = new AtomicReference<>(start);
-    }
-
-    void set(Instant at) {
-      now.set(at);
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 }

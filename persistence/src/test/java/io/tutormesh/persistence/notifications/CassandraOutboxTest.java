@@ -1,5 +1,6 @@
 package io.tutormesh.persistence.notifications;
 
+import io.tutormesh.persistence.ManualClock;
 import static io.tutormesh.persistence.notifications.OutboxFixture.LEASE;
 import static io.tutormesh.persistence.notifications.OutboxFixture.T0;
 import static io.tutormesh.persistence.notifications.OutboxFixture.await;

@@ -1,5 +1,6 @@
 package io.tutormesh.persistence.notifications;
 
+import io.tutormesh.persistence.ManualClock;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tutormesh.persistence.notifications.Notification.Channel;

@@ -1,5 +1,6 @@
 package io.tutormesh.persistence.notifications;
 
+import io.tutormesh.persistence.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tutormesh.persistence.notifications.Notification.Channel;

@@ -1,21 +1,18 @@
 package io.tutormesh.persistence.plans;
 
+import io.tutormesh.persistence.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tutormesh.engine.money.MoneySettings.Plan.Kind;
 import io.tutormesh.persistence.testing.SharedCassandra;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,28 +54,7 @@ class CassandraPlanDueIndexTest {
   }
 
   /** A clock that moves only when told. */
-  private static final class TestClock extends Clock {
-    private final AtomicReference<Instant> now = new AtomicReference<>(T0);
 
-    void advance(Duration by) {
-      now.updateAndGet(i -> i.plus(by));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -95,7 +71,7 @@ class CassandraPlanDueIndexTest {
 
   @Test
   void rowsComeBackOnceDueAndTheCursorMovesPastEmptyDays() throws Exception {
-    TestClock clock = new TestClock();
+    ManualClock clock = new ManualClock(T0);
     String name = unique("test");
     CassandraPlanDueIndex index = CassandraPlanDueIndex.create(node.system(), SharedCassandra.KEYSPACE, clock, Duration.ofMinutes(10), name);
     String now = unique("now");
@@ -131,7 +107,7 @@ class CassandraPlanDueIndexTest {
   @Test
   void nothingScheduledNothingDue() throws Exception {
     CassandraPlanDueIndex index =
-        CassandraPlanDueIndex.create(node.system(), SharedCassandra.KEYSPACE, new TestClock(), Duration.ofMinutes(10), unique("empty"));
+        CassandraPlanDueIndex.create(node.system(), SharedCassandra.KEYSPACE, new ManualClock(T0), Duration.ofMinutes(10), unique("empty"));
     assertThat(await(index.due(10))).isEmpty();
   }
 }

@@ -1,4 +1,4 @@
-package io.tutormesh.persistence.notifications;
+package io.tutormesh.persistence;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,19 +8,19 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that tests move on by hand: due times pass without waiting for them. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
 
   private final AtomicReference<Instant> now;
 
-  ManualClock(Instant start) {
+  public ManualClock(Instant start) {
     this.now = new AtomicReference<>(start);
   }
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     now.updateAndGet(at -> at.plus(by));
   }
 
-  void set(Instant at) {
+  public void set(Instant at) {
     now.set(at);
   }
 
