@@ -155,11 +155,7 @@ class StudentEntityTest {
   void anUnknownStudentIsNotFound() {
     CommandResultWithReply<Command, Event, State, StatusReply<StudentSummary>> result = get();
 
-    assertThat(result.reply().isError()).isTrue();
-    assertThat(Rejection.parse(result.reply().getError().getMessage()))
-        .isEqualTo(Rejection.notFound("student " + studentId + " not found"));
-    assertThat(result.hasNoEvents()).isTrue();
-    assertThat(result.state()).isEqualTo(new Unregistered());
+    assertRefusedAsUnknown(result);
   }
 
   @Test
@@ -178,11 +174,7 @@ class StudentEntityTest {
     CommandResultWithReply<Command, Event, State, StatusReply<StudentEntity.ContactDetails>> result =
         kit.runCommand(StudentEntity.GetContact::new);
 
-    assertThat(result.reply().isError()).isTrue();
-    assertThat(Rejection.parse(result.reply().getError().getMessage()))
-        .isEqualTo(Rejection.notFound("student " + studentId + " not found"));
-    assertThat(result.hasNoEvents()).isTrue();
-    assertThat(result.state()).isEqualTo(new Unregistered());
+    assertRefusedAsUnknown(result);
   }
 
   @Test
@@ -267,5 +259,14 @@ class StudentEntityTest {
     assertThat(rejection.kind()).isEqualTo(kind);
     assertThat(rejection.field()).isEqualTo(field);
     assertThat(rejection.detail()).isNotBlank();
+  }
+
+  /** What a query to a student that never registered answers: not found, nothing written. */
+  private void assertRefusedAsUnknown(CommandResultWithReply<Command, Event, State, ? extends StatusReply<?>> result) {
+    assertThat(result.reply().isError()).isTrue();
+    assertThat(Rejection.parse(result.reply().getError().getMessage()))
+        .isEqualTo(Rejection.notFound("student " + studentId + " not found"));
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(result.state()).isEqualTo(new Unregistered());
   }
 }

@@ -208,11 +208,7 @@ class TutorEntityTest {
   void anUnknownTutorIsNotFound() {
     CommandResultWithReply<Command, Event, State, StatusReply<TutorSummary>> result = get();
 
-    assertThat(result.reply().isError()).isTrue();
-    assertThat(Rejection.parse(result.reply().getError().getMessage()))
-        .isEqualTo(Rejection.notFound("tutor " + tutorId + " not found"));
-    assertThat(result.hasNoEvents()).isTrue();
-    assertThat(result.state()).isEqualTo(new Unregistered());
+    assertRefusedAsUnknown(result);
   }
 
   @Test
@@ -232,11 +228,7 @@ class TutorEntityTest {
     CommandResultWithReply<Command, Event, State, StatusReply<TutorEntity.ContactDetails>> result =
         kit.runCommand(TutorEntity.GetContact::new);
 
-    assertThat(result.reply().isError()).isTrue();
-    assertThat(Rejection.parse(result.reply().getError().getMessage()))
-        .isEqualTo(Rejection.notFound("tutor " + tutorId + " not found"));
-    assertThat(result.hasNoEvents()).isTrue();
-    assertThat(result.state()).isEqualTo(new Unregistered());
+    assertRefusedAsUnknown(result);
   }
 
   @Test
@@ -357,5 +349,14 @@ class TutorEntityTest {
     assertThat(rejection.kind()).isEqualTo(kind);
     assertThat(rejection.field()).isEqualTo(field);
     assertThat(rejection.detail()).isNotBlank();
+  }
+
+  /** What a query to a tutor that never registered answers: not found, nothing written. */
+  private void assertRefusedAsUnknown(CommandResultWithReply<Command, Event, State, ? extends StatusReply<?>> result) {
+    assertThat(result.reply().isError()).isTrue();
+    assertThat(Rejection.parse(result.reply().getError().getMessage()))
+        .isEqualTo(Rejection.notFound("tutor " + tutorId + " not found"));
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(result.state()).isEqualTo(new Unregistered());
   }
 }
