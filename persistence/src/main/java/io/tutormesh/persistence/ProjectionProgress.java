@@ -125,11 +125,6 @@ public final class ProjectionProgress {
       this.clock = clock;
     }
 
-    /** A registry that nobody reads (tests and tools that run projections without metrics). */
-    public static Registry unobserved() {
-      return new Registry(Clock.systemUTC());
-    }
-
     /** Tells {@code listener} of every instance known now and of each new one. */
     public void onNew(Consumer<ProjectionProgress> listener) {
       listeners.add(listener);

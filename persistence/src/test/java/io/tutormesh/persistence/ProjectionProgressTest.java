@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
-import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
@@ -31,7 +30,7 @@ class ProjectionProgressTest {
   private final List<String> seen = new ArrayList<>();
 
   private static EventEnvelope<String> envelope(String event, Instant at) {
-    return EventEnvelope.create(Offset.sequence(1), "Tutor|t1", 1, event, at.toEpochMilli());
+    return Envelopes.of("Tutor|t1", 1, event, at);
   }
 
   /** Records what it is given and answers each envelope with the next of {@code answers}. */

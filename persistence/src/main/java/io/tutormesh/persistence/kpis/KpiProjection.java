@@ -29,9 +29,8 @@ import org.apache.pekko.projection.javadsl.SourceProvider;
  * The KPI projections, one instance per tag run by a {@link ShardedDaemonProcess} (exactly one in
  * the cluster, moved when its node leaves), offsets in Cassandra: {@code kpi-sessions} over
  * {@code session-0..3} (only a session's booked, matched and ended events are tagged; the
- * notifications ride on this stream too, see {@link #init(ActorSystem, KpiRepository, Supplier)}). The students' and
- * tutors' money KPIs ride on the ledger's projections (see {@link #init}). At least once; the
- * handlers are idempotent.
+ * notifications ride on this stream too, see {@link #init}). The students' and tutors' money KPIs
+ * ride on the ledger's projections (see {@link #init}). At least once; the handlers are idempotent.
  */
 public final class KpiProjection {
 
@@ -40,19 +39,12 @@ public final class KpiProjection {
   private KpiProjection() {}
 
   /**
-   * The sessions' KPIs. The students' and tutors' money KPIs ({@link KpiHandler.Students}, {@link
-   * KpiHandler.Tutors}) read the same events as the ledger and ride on its projections (see {@code
-   * LedgerProjection.init}); their former projections' offsets ({@code kpi-students}, {@code
-   * kpi-tutors}) are no longer written.
-   */
-  public static void init(ActorSystem<?> system, KpiRepository repository) {
-    init(system, repository, null, ProjectionProgress.Registry.unobserved());
-  }
-
-  /**
    * The sessions' KPIs, and another read side of the same session events ({@code alsoSessions},
    * e.g. the notifications; null: none) fed by the same stream through a {@link ChainedHandler}.
-   * Each instance's handler is counted in {@code progress}.
+   * Each instance's handler is counted in {@code progress}. The students' and tutors' money KPIs
+   * ({@link KpiHandler.Students}, {@link KpiHandler.Tutors}) read the same events as the ledger and
+   * ride on its projections (see {@code LedgerProjection.init}); their former projections' offsets
+   * ({@code kpi-students}, {@code kpi-tutors}) are no longer written.
    */
   public static void init(
       ActorSystem<?> system,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tutormesh.engine.kpi.Kpis;
 import io.tutormesh.engine.session.SessionEntity;
+import io.tutormesh.persistence.Envelopes;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -15,8 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
-import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.junit.jupiter.api.Test;
 
 /** The sessions' KPI handler on an in-memory repository: when a request was made, from the match itself or the first event. */
@@ -68,9 +67,7 @@ class KpiSessionsHandlerTest {
   }
 
   private void process(SessionEntity.Event event) {
-    EventEnvelope<SessionEntity.Event> envelope =
-        EventEnvelope.create(Offset.sequence(1), "Session|" + event.sessionId(), 2, event, event.at().toEpochMilli());
-    handler.process(envelope).toCompletableFuture().join();
+    handler.process(Envelopes.session(event, event.at())).toCompletableFuture().join();
   }
 
   @Test

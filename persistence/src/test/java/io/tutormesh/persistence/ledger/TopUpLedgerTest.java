@@ -7,10 +7,10 @@ import io.tutormesh.engine.ledger.TrialBalance;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.Wallet;
 import io.tutormesh.engine.student.StudentEntity;
+import io.tutormesh.persistence.Envelopes;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class TopUpLedgerTest {
   }
 
   private static EventEnvelope<StudentEntity.Event> envelope(StudentEntity.Event event, long seqNr) {
-    return EventEnvelope.create(Offset.sequence(seqNr), "Student|pia", seqNr, event, AT.toEpochMilli());
+    return Envelopes.of("Student|pia", seqNr, event, AT);
   }
 
   private static Wallet.TopUp started(String topUpId) {

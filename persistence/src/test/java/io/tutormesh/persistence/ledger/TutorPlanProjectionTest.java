@@ -9,6 +9,7 @@ import io.tutormesh.engine.money.FinanceObserver;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.money.Subscription;
 import io.tutormesh.engine.tutor.TutorEntity;
+import io.tutormesh.persistence.Envelopes;
 import io.tutormesh.persistence.kpis.KpiHandler;
 import io.tutormesh.persistence.kpis.KpiRepository;
 import java.time.Instant;
@@ -21,7 +22,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
-import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +65,7 @@ class TutorPlanProjectionTest {
   }
 
   private static EventEnvelope<TutorEntity.Event> envelope(TutorEntity.Event event, long seqNr) {
-    return EventEnvelope.create(Offset.sequence(seqNr), "Tutor|ada", seqNr, event, AT.toEpochMilli());
+    return Envelopes.of("Tutor|ada", seqNr, event, AT);
   }
 
   private static TutorEntity.SubscriptionChargeSettled charge(int period, ProviderResult result) {

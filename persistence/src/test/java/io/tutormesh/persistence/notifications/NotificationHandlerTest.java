@@ -1,5 +1,6 @@
 package io.tutormesh.persistence.notifications;
 
+import io.tutormesh.persistence.Envelopes;
 import io.tutormesh.persistence.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +76,7 @@ class NotificationHandlerTest {
   }
 
   private static EventEnvelope<SessionEntity.Event> envelope(SessionEntity.Event event) {
-    return EventEnvelope.create(Offset.sequence(1), "Session|" + event.sessionId(), 2, event, NOW.toEpochMilli());
+    return Envelopes.session(event, NOW);
   }
 
   private List<Entry> entries(String... ids) {
@@ -180,7 +180,7 @@ class NotificationHandlerTest {
     contacts.tutors.put("tu-5", new Contact("tu-5", null, "+14155550123"));
     NotificationHandler.Tutors tutors = new NotificationHandler.Tutors(outbox, contacts, "EUR");
     TutorEntity.PayoutSettled paid = new TutorEntity.PayoutSettled("tu-5", "po-1", 12_345, ProviderResult.succeeded("ref"), NOW);
-    tutors.process(EventEnvelope.create(Offset.sequence(1), "Tutor|tu-5", 7, paid, NOW.toEpochMilli()))
+    tutors.process(Envelopes.of("Tutor|tu-5", 7, paid, NOW))
         .toCompletableFuture().join();
 
     Entry entry = entries(Notification.id("payout-po-1", Notices.PAYOUT, "paid",

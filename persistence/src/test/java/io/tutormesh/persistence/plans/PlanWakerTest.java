@@ -7,6 +7,7 @@ import io.tutormesh.engine.money.PlanDue;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.student.StudentEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
+import io.tutormesh.persistence.Envelopes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +22,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -82,13 +81,13 @@ class PlanWakerTest {
     InMemoryIndex index = new InMemoryIndex();
     Instant at = Instant.parse("2026-01-01T00:00:00Z");
     var students = new PlanDueHandler.Students(index);
-    run(students.process(EventEnvelope.create(Offset.sequence(1), "Student|s1", 1,
-        new StudentEntity.SubscriptionChargeStarted("s1", "sub", "plus", "pm_card_ok", 1500, 1, at), at.toEpochMilli())));
-    run(students.process(EventEnvelope.create(Offset.sequence(2), "Student|s2", 2,
-        new StudentEntity.SessionCharged("s2", "session", 100, 0, at), at.toEpochMilli())));
+    run(students.process(Envelopes.of("Student|s1", 1,
+        new StudentEntity.SubscriptionChargeStarted("s1", "sub", "plus", "pm_card_ok", 1500, 1, at), at)));
+    run(students.process(Envelopes.of("Student|s2", 2,
+        new StudentEntity.SessionCharged("s2", "session", 100, 0, at), at)));
     var tutors = new PlanDueHandler.Tutors(index);
-    run(tutors.process(EventEnvelope.create(Offset.sequence(3), "Tutor|t1", 3,
-        new TutorEntity.SubscriptionChargeSettled("t1", "sub", "pro", 1, 2900, ProviderResult.succeeded("ch"), at), at.toEpochMilli())));
+    run(tutors.process(Envelopes.of("Tutor|t1", 3,
+        new TutorEntity.SubscriptionChargeSettled("t1", "sub", "pro", 1, 2900, ProviderResult.succeeded("ch"), at), at)));
 
     assertThat(index.of("s1")).singleElement().satisfies(r -> {
       assertThat(r.kind()).isEqualTo(Kind.STUDENT);
