@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,10 +30,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * is dropped, so a crashed node never leaves ghosts.
  *
  * <p>Ranking is the {@link Ranker}'s; the pool keeps, apart from the entries, the volatile stats
- * it feeds ({@link TutorStats}: last offer, offers sent and accepted, sessions per student) and the
- * outstanding-offer marks, both in {@link PoolEntries}. Those survive a TutorUnavailable/TutorAvailable cycle; memory stays bounded because a
- * tutor's stats are forgotten {@link #STATS_RETENTION} after it left the pool and at most
- * {@link #MAX_STUDENTS_PER_TUTOR} past students are kept per tutor (least recently matched
+ * it feeds ({@link TutorStats}: last offer, offers sent and accepted, and the outstanding-offer
+ * marks, in {@link PoolEntries}) and the sessions per student and tutor ({@link PairHistory}).
+ * Stats survive a TutorUnavailable/TutorAvailable cycle. Memory stays bounded: a tutor's stats are
+ * forgotten {@link #STATS_RETENTION} after it left the pool, a student's past tutors as long
+ * after the student's last match here, and at most {@link #MAX_STUDENTS} students with
+ * {@link #MAX_TUTORS_PER_STUDENT} past tutors each are kept (least recently matched
  * dropped first). An offer mark ends with its {@link OfferOutcome} or at {@code offer-timeout}
  * after the offer, whichever comes first; outcomes carry no offer id, so an outcome without a
  * mark (a duplicate) is ignored. The acceptance rate counts the offers a tutor answered:
@@ -112,8 +115,14 @@ public final class MatchPool {
    */
   static final Duration STATS_RETENTION = Duration.ofHours(24);
 
-  /** Past students remembered per tutor, least recently matched dropped first. */
-  static final int MAX_STUDENTS_PER_TUTOR = 100;
+  /** Past tutors remembered per student, least recently matched dropped first. */
+  static final int MAX_TUTORS_PER_STUDENT = 100;
+
+  /**
+   * Students whose past tutors a pool remembers, least recently matched dropped first (besides
+   * those without a match for {@link #STATS_RETENTION}).
+   */
+  static final int MAX_STUDENTS = 50_000;
 
   /** Starts the sharded pools on this node. */
   public static void init(ActorSystem<?> system) {
@@ -151,6 +160,7 @@ public final class MatchPool {
     private final Ranker ranker = new Ranker();
     /** The entries and the stats of the tutors (see {@link PoolEntries}). */
     private final PoolEntries entries;
+    private final PairHistory history = new PairHistory(MAX_STUDENTS, MAX_TUTORS_PER_STUDENT);
 
     private Pool(ActorContext<Command> context, TimerScheduler<Command> timers, String subject,
         MatchingSettings settings, Duration bookingBuffer, Clock clock) {
@@ -211,21 +221,23 @@ public final class MatchPool {
         return this;
       }
       Instant now = clock.instant();
-      Instant seenSince = now.minus(settings.poolEntryTtl());
-      Instant mustBeFreeUntil = now.plus(Duration.ofMinutes(query.durationMinutes())).plus(bookingBuffer);
-      String studentId = query.studentId();
+      Offerable offerable = new Offerable(query, now);
       // One pass over the tutors of this level and language per request, so it is a plain loop: no
-      // stream, no lookup and no object per tutor (this is the hottest loop of matching). The index
-      // guarantees subject, level and language; each entry carries its tutor's stats.
+      // stream, no lookup and no object per tutor, and nothing read beyond each entry and its stats
+      // (this is the hottest loop of matching). The index guarantees subject, level and language.
+      // The student's history is left out of the pass and applied to the student's past tutors
+      // after it, which ends with the same selection (Selection#replace).
       Ranker.Selection selection = ranker.select(query, now);
       for (Entry entry : entries.teaching(query.level(), query.language())) {
-        TutorStats tutor = entry.stats();
-        if (entry.seenAt().isBefore(seenSince) || !entry.listing().fitsBudgetAndExclusions(query)
-            || !entry.card().freeUntil(mustBeFreeUntil) || tutor.holdsOffer(now)) {
-          continue;
+        if (offerable.test(entry)) {
+          selection.add(entry, 0);
         }
-        selection.add(entry.card(), tutor.lastOfferedAt(), tutor.offersSent(), tutor.offersAccepted(),
-            tutor.sessionsWith(studentId));
+      }
+      for (Map.Entry<String, Integer> past : history.tutorsOf(query.studentId()).entrySet()) {
+        Entry entry = entries.get(past.getKey());
+        if (entry != null && entry.listing().fits(query) && offerable.test(entry)) {
+          selection.replace(entry, past.getValue());
+        }
       }
       List<TutorCard> chosen = selection.best();
       Instant heldUntil = now.plus(settings.offerTimeout());
@@ -234,6 +246,32 @@ public final class MatchPool {
       }
       command.replyTo().tell(new Candidates(chosen));
       return this;
+    }
+
+    /**
+     * The hard filters of one query that the index does not answer: heard from within the TTL,
+     * within budget and not excluded, free for the session's length, not holding another offer.
+     */
+    private final class Offerable {
+      private final CandidateQuery query;
+      private final long nowMillis;
+      private final long seenSinceMillis;
+      private final long mustBeFreeUntilMillis;
+
+      Offerable(CandidateQuery query, Instant now) {
+        this.query = query;
+        this.nowMillis = now.toEpochMilli();
+        this.seenSinceMillis = nowMillis - settings.poolEntryTtl().toMillis();
+        this.mustBeFreeUntilMillis = now.plus(Duration.ofMinutes(query.durationMinutes())).plus(bookingBuffer).toEpochMilli();
+      }
+
+      boolean test(Entry entry) {
+        return entry.seenSince(seenSinceMillis)
+            && entry.rateCents() <= query.maxRateCents()
+            && entry.freeUntil(mustBeFreeUntilMillis)
+            && !entry.stats().holdsOffer(nowMillis)
+            && (query.exclude() == null || query.exclude().isEmpty() || !query.exclude().contains(entry.tutorId()));
+      }
     }
 
     private Behavior<Command> onOfferOutcome(OfferOutcome command) {
@@ -250,7 +288,8 @@ public final class MatchPool {
         return this;
       }
       Instant now = clock.instant();
-      entries.statsOf(command.tutorId(), now).matchedWith(command.studentId(), now);
+      entries.touch(command.tutorId(), now);
+      history.matched(command.studentId(), command.tutorId(), now);
       return this;
     }
 
@@ -267,8 +306,8 @@ public final class MatchPool {
 
     private Behavior<Command> onTick() {
       Instant now = clock.instant();
-      Instant seenSince = now.minus(settings.poolEntryTtl());
-      List<String> stale = entries.all().stream().filter(entry -> entry.seenAt().isBefore(seenSince))
+      long seenSince = now.minus(settings.poolEntryTtl()).toEpochMilli();
+      List<String> stale = entries.all().stream().filter(entry -> !entry.seenSince(seenSince))
           .map(entry -> entry.card().tutorId()).toList();
       for (String tutorId : stale) {
         entries.remove(tutorId);
@@ -278,13 +317,14 @@ public final class MatchPool {
         getContext().getLog().debug("Pool {} dropped {} tutors without a heartbeat: {}", subject, stale.size(), stale);
       }
       entries.forgetStatsIdleSince(now.minus(STATS_RETENTION));
+      history.forgetIdleSince(now.minus(STATS_RETENTION));
       return this;
     }
 
     /** The entries a heartbeat refreshed within the TTL (a stale one may wait for the next sweep). */
     private Stream<Entry> live(Instant now) {
-      Instant seenSince = now.minus(settings.poolEntryTtl());
-      return entries.all().stream().filter(entry -> !entry.seenAt().isBefore(seenSince));
+      long seenSince = now.minus(settings.poolEntryTtl()).toEpochMilli();
+      return entries.all().stream().filter(entry -> entry.seenSince(seenSince));
     }
   }
 }

@@ -27,21 +27,97 @@ final class PoolEntries {
 
   /**
    * A tutor in the pool: the latest card (as a {@link Ranker.Listing}), when presence last announced
-   * it, and the tutor's stats (attached by {@link #put}: null only on an entry not yet put).
+   * it, and the tutor's stats (attached by {@link #put}: null only on an entry not yet put). What the
+   * candidate scan reads of the card is copied into primitive fields, so that the scan touches the
+   * entry and its stats and nothing else; a heartbeat that brings the same card only moves
+   * {@link #seenAtMillis} (see {@link #put}).
    */
-  record Entry(Ranker.Listing listing, Instant seenAt, TutorStats stats) {
+  static final class Entry implements Ranker.Scorable {
+    private final Ranker.Listing listing;
+    private final TutorCard card;
+    private final TutorStats stats;
+    private final long rateCents;
+    private final double ratingAverage;
+    private final int ratingCount;
+    /** The start of the tutor's next booked lesson, {@link Long#MAX_VALUE} without one. */
+    private final long busyFromMillis;
+    private long seenAtMillis;
 
     /** An entry to {@link #put}; the pool attaches the tutor's stats. */
     Entry(Ranker.Listing listing, Instant seenAt) {
-      this(listing, seenAt, null);
+      this(listing, seenAt.toEpochMilli(), null);
     }
 
-    TutorCard card() {
-      return listing.card();
+    private Entry(Ranker.Listing listing, long seenAtMillis, TutorStats stats) {
+      this.listing = listing;
+      this.card = listing.card();
+      this.stats = stats;
+      this.rateCents = card.rateCents();
+      this.ratingAverage = card.rating() == null ? 0.0 : card.rating().average();
+      this.ratingCount = card.rating() == null ? 0 : card.rating().count();
+      this.busyFromMillis = card.nextBookedStart() == null ? Long.MAX_VALUE : card.nextBookedStart().toEpochMilli();
+      this.seenAtMillis = seenAtMillis;
+    }
+
+    Ranker.Listing listing() {
+      return listing;
+    }
+
+    @Override
+    public TutorCard card() {
+      return card;
     }
 
     String tutorId() {
-      return listing.tutorId();
+      return card.tutorId();
+    }
+
+    TutorStats stats() {
+      return stats;
+    }
+
+    Instant seenAt() {
+      return Instant.ofEpochMilli(seenAtMillis);
+    }
+
+    /** Whether presence announced the tutor at or after {@code sinceMillis}. */
+    boolean seenSince(long sinceMillis) {
+      return seenAtMillis >= sinceMillis;
+    }
+
+    /** Whether the tutor's next booked lesson (if any) starts no earlier than {@code endMillis} ({@link TutorCard#freeUntil}). */
+    boolean freeUntil(long endMillis) {
+      return busyFromMillis >= endMillis;
+    }
+
+    @Override
+    public long rateCents() {
+      return rateCents;
+    }
+
+    @Override
+    public double ratingAverage() {
+      return ratingAverage;
+    }
+
+    @Override
+    public int ratingCount() {
+      return ratingCount;
+    }
+
+    @Override
+    public long lastOfferedAtMillis() {
+      return stats.lastOfferedAtMillis();
+    }
+
+    @Override
+    public int offersSent() {
+      return stats.offersSent();
+    }
+
+    @Override
+    public int offersAccepted() {
+      return stats.offersAccepted();
     }
   }
 
@@ -70,14 +146,21 @@ final class PoolEntries {
 
   /**
    * Adds or replaces the tutor's entry (its listing must teach this pool's subject), attached to the
-   * tutor's stats (those it had, else new ones) which count it active at {@code seenAt}. Returns the
-   * entry as stored.
+   * tutor's stats (those it had, else new ones) which count it active at the entry's time. Returns
+   * the entry as stored: for the listing already stored (a heartbeat), the stored entry, with only
+   * its time moved, so that a heartbeat writes no reference anywhere in the pool.
    */
   Entry put(Entry entry) {
+    Entry previous = byTutor.get(entry.tutorId());
+    if (previous != null && (previous.listing == entry.listing || previous.listing.equals(entry.listing))) {
+      previous.seenAtMillis = entry.seenAtMillis;
+      previous.stats.touch(entry.seenAt());
+      return previous;
+    }
     TutorStats tutor = statsOf(entry.tutorId(), entry.seenAt());
-    Entry attached = entry.stats() == tutor ? entry : new Entry(entry.listing(), entry.seenAt(), tutor);
-    Entry previous = byTutor.put(attached.tutorId(), attached);
-    if (previous != null && !previous.listing().equals(attached.listing())) {
+    Entry attached = entry.stats == tutor ? entry : new Entry(entry.listing, entry.seenAtMillis, tutor);
+    byTutor.put(attached.tutorId(), attached);
+    if (previous != null) {
       unindex(previous);
     }
     for (String level : levelsOf(attached)) {

@@ -119,6 +119,7 @@ public final class Ranker {
 
   private final Weights weights;
   private final Curves curves;
+  private final long fairnessHalfLifeMillis;
 
   public Ranker() {
     this(Weights.DEFAULT, Curves.DEFAULT);
@@ -131,6 +132,7 @@ public final class Ranker {
   public Ranker(Weights weights, Curves curves) {
     this.weights = Objects.requireNonNull(weights, "weights");
     this.curves = Objects.requireNonNull(curves, "curves");
+    this.fairnessHalfLifeMillis = curves.fairnessHalfLife().toMillis();
   }
 
   /**
@@ -199,33 +201,85 @@ public final class Ranker {
     return new Selection(query, now);
   }
 
+  /**
+   * A tutor as a pool's candidate scan sees it: what the score reads, as primitives on (at most) the
+   * pool's own objects, so that scoring every tutor of a large pool follows no further reference.
+   */
+  interface Scorable {
+    TutorCard card();
+
+    long rateCents();
+
+    /** The card's {@link Rating#average()} (0 without reviews). */
+    double ratingAverage();
+
+    /** The card's {@link Rating#count()}. */
+    int ratingCount();
+
+    /** Epoch millis of the last offer, {@link #NEVER} if none. */
+    long lastOfferedAtMillis();
+
+    int offersSent();
+
+    int offersAccepted();
+  }
+
+  /** {@link Scorable#lastOfferedAtMillis} of a tutor never offered anything. */
+  static final long NEVER = Long.MIN_VALUE;
+
   /** The best {@code query.limit()} tutors seen so far, in a bounded heap whose head is the worst kept. */
   public final class Selection {
     private final CandidateQuery query;
-    private final Instant now;
+    private final long nowMillis;
     private final PriorityQueue<Scored> kept;
 
     private Selection(CandidateQuery query, Instant now) {
       this.query = query;
-      this.now = now;
+      this.nowMillis = now.toEpochMilli();
       this.kept = new PriorityQueue<>(Math.min(Math.max(query.limit(), 0), 64) + 1, BEST_FIRST.reversed());
     }
 
     /** Considers a tutor that passed the hard filters ({@link #eligible}; the caller checked). */
     public void add(TutorCard card, Stats stats) {
-      add(card, stats.lastOfferedAt(), stats.offersSent(), stats.offersAccepted(), stats.pastSessionsWithStudent());
+      Rating rating = card.rating();
+      keep(card, Ranker.this.score(query, card.rateCents(), rating == null ? 0.0 : rating.average(), rating == null ? 0 : rating.count(),
+          millis(stats.lastOfferedAt()), stats.offersSent(), stats.offersAccepted(), stats.pastSessionsWithStudent(), nowMillis));
     }
 
     /**
-     * The same as {@link #add(TutorCard, Stats)} with the stats given one by one, so that a scan
-     * over a large pool allocates nothing for a tutor that is not kept.
+     * The same as {@link #add(TutorCard, Stats)} for a pool's scan: allocates nothing for a tutor
+     * that is not kept.
      */
-    public void add(TutorCard card, Instant lastOfferedAt, int offersSent, int offersAccepted, int pastSessionsWithStudent) {
+    void add(Scorable tutor, int pastSessionsWithStudent) {
+      if (query.limit() > 0) {
+        keep(tutor.card(), score(tutor, pastSessionsWithStudent));
+      }
+    }
+
+    /**
+     * Considers the tutor again with {@code pastSessionsWithStudent}, replacing the score it is kept
+     * with, if any. A scan can leave the history out (0 for everyone, so that it looks up nothing
+     * per tutor) and then replace the student's past tutors: their score only goes up, so the
+     * selection ends the same as with the history in the scan.
+     */
+    void replace(Scorable tutor, int pastSessionsWithStudent) {
+      if (query.limit() > 0) {
+        String tutorId = tutor.card().tutorId();
+        kept.removeIf(scored -> scored.card().tutorId().equals(tutorId));
+        keep(tutor.card(), score(tutor, pastSessionsWithStudent));
+      }
+    }
+
+    private double score(Scorable tutor, int pastSessionsWithStudent) {
+      return Ranker.this.score(query, tutor.rateCents(), tutor.ratingAverage(), tutor.ratingCount(),
+          tutor.lastOfferedAtMillis(), tutor.offersSent(), tutor.offersAccepted(), pastSessionsWithStudent, nowMillis);
+    }
+
+    private void keep(TutorCard card, double score) {
       int limit = query.limit();
       if (limit <= 0) {
         return;
       }
-      double score = score(query, card, lastOfferedAt, offersSent, offersAccepted, pastSessionsWithStudent, now);
       if (kept.size() < limit) {
         kept.add(new Scored(card, score));
       } else if (ranksBefore(score, card, kept.peek())) {
@@ -267,32 +321,43 @@ public final class Ranker {
 
   /** The weighted sum of the factors; higher is better. */
   public double score(CandidateQuery query, Candidate candidate, Instant now) {
-    return score(query, candidate.card(), candidate.stats(), now);
+    Stats stats = candidate.stats();
+    Rating rating = candidate.card().rating();
+    return score(query, candidate.card().rateCents(), rating == null ? 0.0 : rating.average(), rating == null ? 0 : rating.count(),
+        millis(stats.lastOfferedAt()), stats.offersSent(), stats.offersAccepted(), stats.pastSessionsWithStudent(),
+        now.toEpochMilli());
   }
 
-  private double score(CandidateQuery query, TutorCard card, Stats stats, Instant now) {
-    return score(query, card, stats.lastOfferedAt(), stats.offersSent(), stats.offersAccepted(),
-        stats.pastSessionsWithStudent(), now);
-  }
-
-  private double score(CandidateQuery query, TutorCard card, Instant lastOfferedAt, int offersSent, int offersAccepted,
-      int pastSessionsWithStudent, Instant now) {
-    return weights.rating() * ratingFactor(card.rating())
-        + weights.price() * priceFactor(card.rateCents(), query.maxRateCents())
+  private double score(CandidateQuery query, long rateCents, double ratingAverage, int ratingCount, long lastOfferedAtMillis,
+      int offersSent, int offersAccepted, int pastSessionsWithStudent, long nowMillis) {
+    return weights.rating() * ratingFactor(ratingAverage, ratingCount)
+        + weights.price() * priceFactor(rateCents, query.maxRateCents())
         + weights.history() * historyFactor(pastSessionsWithStudent)
-        + weights.fairness() * fairnessFactor(lastOfferedAt, now)
+        + weights.fairness() * fairnessFactor(lastOfferedAtMillis, nowMillis)
         + weights.acceptance() * acceptanceFactor(offersSent, offersAccepted);
+  }
+
+  private static long millis(Instant instant) {
+    return instant == null ? NEVER : instant.toEpochMilli();
   }
 
   /** The Bayesian average rating on the 1..5 scale. */
   public double bayesianAverage(Rating rating) {
-    int count = rating == null ? 0 : Math.max(0, rating.count());
-    double average = count == 0 ? 0.0 : rating.average();
-    return (curves.priorReviews() * curves.priorAverage() + count * average) / (curves.priorReviews() + count);
+    return rating == null ? bayesianAverage(0.0, 0) : bayesianAverage(rating.average(), rating.count());
+  }
+
+  private double bayesianAverage(double average, int count) {
+    int n = Math.max(0, count);
+    double sum = n == 0 ? 0.0 : n * average;
+    return (curves.priorReviews() * curves.priorAverage() + sum) / (curves.priorReviews() + n);
   }
 
   double ratingFactor(Rating rating) {
-    return clamp((bayesianAverage(rating) - MIN_STARS) / (MAX_STARS - MIN_STARS));
+    return rating == null ? ratingFactor(0.0, 0) : ratingFactor(rating.average(), rating.count());
+  }
+
+  private double ratingFactor(double average, int count) {
+    return clamp((bayesianAverage(average, count) - MIN_STARS) / (MAX_STARS - MIN_STARS));
   }
 
   static double priceFactor(long rateCents, long maxRateCents) {
@@ -308,11 +373,15 @@ public final class Ranker {
   }
 
   double fairnessFactor(Instant lastOfferedAt, Instant now) {
-    if (lastOfferedAt == null) {
+    return fairnessFactor(millis(lastOfferedAt), now.toEpochMilli());
+  }
+
+  private double fairnessFactor(long lastOfferedAtMillis, long nowMillis) {
+    if (lastOfferedAtMillis == NEVER) {
       return 1.0;
     }
-    double elapsed = Math.max(0L, Duration.between(lastOfferedAt, now).toMillis());
-    return elapsed / (elapsed + curves.fairnessHalfLife().toMillis());
+    double elapsed = Math.max(0L, nowMillis - lastOfferedAtMillis);
+    return elapsed / (elapsed + fairnessHalfLifeMillis);
   }
 
   static double acceptanceFactor(int sent, int accepted) {

@@ -2,41 +2,44 @@ package io.tutormesh.engine.matching;
 
 import io.tutormesh.engine.matching.MatchPool.Outcome;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * What a pool remembers of a tutor beyond the card: last offer, offers sent and accepted, the
- * outstanding-offer mark and past sessions per student. Kept by {@link PoolEntries} apart from the
- * entries so that it survives TutorUnavailable followed by TutorAvailable (and so does an
- * outstanding offer); a live entry holds a reference to its tutor's stats so that the candidate
- * scan reads them without a lookup.
+ * What a pool remembers of a tutor beyond the card: last offer, offers sent and accepted and the
+ * outstanding-offer mark. Kept by {@link PoolEntries} apart from the entries so that it survives
+ * TutorUnavailable followed by TutorAvailable (and so does an outstanding offer); a live entry
+ * holds a reference to its tutor's stats so that the candidate scan reads them without a lookup.
+ * Past sessions per student are the pool's {@link PairHistory}.
+ *
+ * <p>Times are epoch millis in primitive fields: the scan reads them without following a
+ * reference, and updating one writes no reference into this long-lived object (which a young
+ * collection would have to scan).
  *
  * <p>Mutable and not thread-safe: owned by one pool actor.
  */
 final class TutorStats {
 
-  private Instant lastOfferedAt;
+  private static final long NONE = Long.MIN_VALUE;
+
+  /** {@link Ranker#NEVER} until the first offer. */
+  private long lastOfferedAtMillis = Ranker.NEVER;
   private int offersSent;
   private int offersAccepted;
-  /** Non-null while an offer is outstanding; it stops counting at this instant. */
-  private Instant offerHeldUntil;
+  /** While an offer is outstanding, when it stops counting; {@link #NONE} without one. */
+  private long offerHeldUntilMillis = NONE;
   /** Last time this tutor was in the pool or had news; drives {@link MatchPool#STATS_RETENTION}. */
-  private Instant lastActiveAt;
-  /** Access-ordered: the least recently matched (or looked up) student is dropped first. */
-  private final Map<String, Integer> sessionsByStudent = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-      return size() > MatchPool.MAX_STUDENTS_PER_TUTOR;
-    }
-  };
+  private long lastActiveAtMillis;
 
   TutorStats(Instant now) {
-    this.lastActiveAt = now;
+    this.lastActiveAtMillis = now.toEpochMilli();
   }
 
+  /** When the pool last handed this tutor out, null if never. */
   Instant lastOfferedAt() {
-    return lastOfferedAt;
+    return lastOfferedAtMillis == Ranker.NEVER ? null : Instant.ofEpochMilli(lastOfferedAtMillis);
+  }
+
+  long lastOfferedAtMillis() {
+    return lastOfferedAtMillis;
   }
 
   int offersSent() {
@@ -48,31 +51,27 @@ final class TutorStats {
   }
 
   boolean holdsOffer(Instant now) {
-    return offerHeldUntil != null && now.isBefore(offerHeldUntil);
+    return holdsOffer(now.toEpochMilli());
+  }
+
+  boolean holdsOffer(long nowMillis) {
+    return offerHeldUntilMillis != NONE && nowMillis < offerHeldUntilMillis;
   }
 
   boolean isIdleSince(Instant instant) {
-    return lastActiveAt.isBefore(instant);
+    return lastActiveAtMillis < instant.toEpochMilli();
   }
 
   void touch(Instant now) {
-    lastActiveAt = now;
-  }
-
-  /** Sessions matched with this student; 0 for a null student (cheap: no lookup while there is no history). */
-  int sessionsWith(String studentId) {
-    if (studentId == null || sessionsByStudent.isEmpty()) {
-      return 0;
-    }
-    return sessionsByStudent.getOrDefault(studentId, 0);
+    lastActiveAtMillis = now.toEpochMilli();
   }
 
   /** The pool handed this tutor out as a candidate at {@code now}; it holds the offer until {@code heldUntil}. */
   void offered(Instant now, Instant heldUntil) {
-    lastActiveAt = now;
-    lastOfferedAt = now;
+    lastActiveAtMillis = now.toEpochMilli();
+    lastOfferedAtMillis = lastActiveAtMillis;
     offersSent++;
-    offerHeldUntil = heldUntil;
+    offerHeldUntilMillis = heldUntil.toEpochMilli();
   }
 
   /**
@@ -80,11 +79,11 @@ final class TutorStats {
    * outstanding offer: not one the pool handed out, or its outcome was already counted.
    */
   boolean answered(Outcome outcome, Instant now) {
-    if (offerHeldUntil == null) {
+    if (offerHeldUntilMillis == NONE) {
       return false;
     }
-    offerHeldUntil = null;
-    lastActiveAt = now;
+    offerHeldUntilMillis = NONE;
+    lastActiveAtMillis = now.toEpochMilli();
     if (outcome == Outcome.ACCEPTED) {
       offersAccepted = Math.min(offersAccepted + 1, offersSent);
     } else if (outcome == Outcome.WITHDRAWN) {
@@ -93,10 +92,5 @@ final class TutorStats {
       offersSent = Math.max(offersAccepted, offersSent - 1);
     }
     return true;
-  }
-
-  void matchedWith(String studentId, Instant now) {
-    lastActiveAt = now;
-    sessionsByStudent.merge(studentId, 1, Integer::sum);
   }
 }

@@ -285,6 +285,43 @@ class MatchPoolTest {
     assertThat(find(queryFor("student-1"))).containsExactly("t-b", "t-a");
   }
 
+  @Test
+  void aReturningPairIsRaisedFromOutsideTheWaveIntoIt() {
+    // t-z is rated lower and last by id: without history it does not make a wave of one.
+    pool.tell(new TutorAvailable(tutor("t-a")));
+    pool.tell(new TutorAvailable(card("t-z", mathAt("high"), List.of("en"), 3000, new Rating(3.5, 40))));
+    for (int i = 0; i < 3; i++) {
+      pool.tell(new SessionMatched("t-z", "student-1"));
+    }
+
+    assertThat(find(queryFor("student-1", 1))).containsExactly("t-z");
+    pool.tell(new OfferOutcome("t-z", Outcome.WITHDRAWN));
+    advance(Duration.ofDays(365));
+    pool.tell(new TutorAvailable(tutor("t-a")));
+    pool.tell(new TutorAvailable(card("t-z", mathAt("high"), List.of("en"), 3000, new Rating(3.5, 40))));
+    assertThat(find(queryFor("student-2", 1))).containsExactly("t-a");
+  }
+
+  @Test
+  void aReturningPairStillPassesEveryHardFilter() {
+    pool.tell(new TutorAvailable(tutor("t-a")));
+    pool.tell(new TutorAvailable(card("t-fr", mathAt("high"), List.of("fr"), 3000, GOOD)));
+    pool.tell(new TutorAvailable(card("t-dear", mathAt("high"), List.of("en"), 9000, GOOD)));
+    pool.tell(new TutorAvailable(card("t-primary", mathAt("primary"), List.of("en"), 3000, GOOD)));
+    pool.tell(new TutorAvailable(tutor("t-held")));
+    pool.tell(new TutorAvailable(tutor("t-excluded")));
+    pool.tell(new TutorAvailable(tutor("t-gone")));
+    for (String tutorId : List.of("t-fr", "t-dear", "t-primary", "t-held", "t-excluded", "t-gone", "t-never-here")) {
+      pool.tell(new SessionMatched(tutorId, "student-1"));
+    }
+    assertThat(find(new CandidateQuery("s-0", "student-9", "math", "high", "en", 5000, Set.of("t-a", "t-excluded", "t-gone"), 1)))
+        .containsExactly("t-held");
+    pool.tell(new TutorUnavailable("t-gone"));
+
+    assertThat(find(new CandidateQuery("s-1", "student-1", "math", "high", "en", 5000, Set.of("t-excluded"), 10)))
+        .containsExactly("t-a");
+  }
+
   // --- presence TTL ---
 
   @Test
@@ -396,7 +433,11 @@ class MatchPoolTest {
   }
 
   private static CandidateQuery queryFor(String studentId) {
-    return new CandidateQuery("s-1", studentId, "math", "high", "en", 5000, Set.of(), 10);
+    return queryFor(studentId, 10);
+  }
+
+  private static CandidateQuery queryFor(String studentId, int limit) {
+    return new CandidateQuery("s-1", studentId, "math", "high", "en", 5000, Set.of(), limit);
   }
 
   private static List<SubjectOffer> mathAt(String... levels) {

@@ -52,9 +52,11 @@ class PoolEntriesTest {
     assertThat(pool.teaching("university", "fr")).extracting(Entry::seenAt).containsExactly(T0.plusSeconds(20));
 
     Entry known = pool.get("ana");
-    pool.put(new Entry(known.listing(), T0.plusSeconds(40)));
+    assertThat(pool.put(new Entry(known.listing(), T0.plusSeconds(40)))).as("refreshed in place").isSameAs(known);
 
-    assertThat(pool.teaching("university", "fr")).extracting(Entry::seenAt).containsExactly(T0.plusSeconds(40));
+    assertThat(pool.teaching("university", "fr")).containsExactly(known);
+    assertThat(known.seenAt()).isEqualTo(T0.plusSeconds(40));
+    assertThat(pool.stats("ana").isIdleSince(T0.plusSeconds(40))).as("the heartbeat counts as activity").isFalse();
     assertThat(pool.all()).hasSize(1);
   }
 
@@ -148,10 +150,31 @@ class PoolEntriesTest {
   @Test
   void statsCanExistBeforeTheTutorJoinsAndAreThenAttached() {
     TutorStats early = pool.statsOf("ana", T0);
-    early.matchedWith("student-1", T0);
+    early.offered(T0, T0.plusSeconds(15));
 
     assertThat(pool.put(entry("ana", List.of("high"), List.of("en"), T0.plusSeconds(5))).stats()).isSameAs(early);
-    assertThat(early.sessionsWith("student-1")).isEqualTo(1);
+    assertThat(pool.get("ana").offersSent()).isEqualTo(1);
+  }
+
+  @Test
+  void theScanReadsTheCardThroughTheEntry() {
+    TutorCard booked = new TutorCard("eve", "Tutor eve", List.of(new SubjectOffer("math", List.of("high"))), List.of("en"),
+        4200, "EUR", GOOD, T0.plusSeconds(3600));
+    Entry eve = pool.put(new Entry(Ranker.Listing.of(booked), T0));
+    Entry ana = pool.put(entry("ana", List.of("high"), List.of("en"), T0));
+
+    assertThat(eve.rateCents()).isEqualTo(4200);
+    assertThat(eve.ratingAverage()).isEqualTo(4.5);
+    assertThat(eve.ratingCount()).isEqualTo(40);
+    assertThat(eve.freeUntil(T0.plusSeconds(3600).toEpochMilli())).isTrue();
+    assertThat(eve.freeUntil(T0.plusSeconds(3601).toEpochMilli())).isFalse();
+    assertThat(ana.freeUntil(Long.MAX_VALUE)).as("nothing booked").isTrue();
+    assertThat(ana.seenSince(T0.toEpochMilli())).isTrue();
+    assertThat(ana.seenSince(T0.toEpochMilli() + 1)).isFalse();
+    assertThat(ana.lastOfferedAtMillis()).isEqualTo(Ranker.NEVER);
+    ana.stats().offered(T0.plusSeconds(2), T0.plusSeconds(17));
+    assertThat(ana.lastOfferedAtMillis()).isEqualTo(T0.plusSeconds(2).toEpochMilli());
+    assertThat(ana.offersSent()).isEqualTo(1);
   }
 
   private static Entry entry(String id, List<String> levels, List<String> languages, Instant seenAt) {

@@ -94,7 +94,7 @@ class RankerTest {
   }
 
   @Test
-  void addingStatsOneByOneRanksLikeAddingThemAsARecord() {
+  void aScanOfPrimitivesRanksLikeAddingTheStatsAsARecord() {
     Stats offeredOften = new Stats(NOW.minus(Duration.ofMinutes(3)), 7, 2, 0);
     Stats returning = new Stats(null, 0, 0, 2);
     Ranker.Selection asRecords = RANKER.select(query(), NOW);
@@ -104,7 +104,7 @@ class RankerTest {
     for (int i = 0; i < cards.size(); i++) {
       Stats s = stats.get(i);
       asRecords.add(cards.get(i), s);
-      oneByOne.add(cards.get(i), s.lastOfferedAt(), s.offersSent(), s.offersAccepted(), s.pastSessionsWithStudent());
+      oneByOne.add(scorable(cards.get(i), s), s.pastSessionsWithStudent());
     }
 
     assertThat(ids(oneByOne.best())).containsExactly("t-b", "t-c", "t-a").isEqualTo(ids(asRecords.best()));
@@ -315,6 +315,46 @@ class RankerTest {
 
   static TutorCard card(String id, List<SubjectOffer> subjects, List<String> languages, long rateCents, Rating rating) {
     return new TutorCard(id, "Tutor " + id, subjects, languages, rateCents, "EUR", rating);
+  }
+
+  /** The card and stats as a pool's scan presents them. */
+  private static Ranker.Scorable scorable(TutorCard card, Stats stats) {
+    return new Ranker.Scorable() {
+      @Override
+      public TutorCard card() {
+        return card;
+      }
+
+      @Override
+      public long rateCents() {
+        return card.rateCents();
+      }
+
+      @Override
+      public double ratingAverage() {
+        return card.rating().average();
+      }
+
+      @Override
+      public int ratingCount() {
+        return card.rating().count();
+      }
+
+      @Override
+      public long lastOfferedAtMillis() {
+        return stats.lastOfferedAt() == null ? Ranker.NEVER : stats.lastOfferedAt().toEpochMilli();
+      }
+
+      @Override
+      public int offersSent() {
+        return stats.offersSent();
+      }
+
+      @Override
+      public int offersAccepted() {
+        return stats.offersAccepted();
+      }
+    };
   }
 
   private static Candidate plain(TutorCard card) {

@@ -45,25 +45,13 @@ class TutorStatsTest {
   }
 
   @Test
-  void sessionsAreCountedPerStudentAndANullStudentHasNone() {
-    assertThat(stats.sessionsWith("student-1")).isZero();
-    stats.matchedWith("student-1", T0);
-    stats.matchedWith("student-1", T0);
+  void timesSurviveTheRoundTripThroughMillis() {
+    assertThat(stats.lastOfferedAt()).isNull();
+    stats.offered(T0.plusMillis(1500), T0.plusSeconds(16));
 
-    assertThat(stats.sessionsWith("student-1")).isEqualTo(2);
-    assertThat(stats.sessionsWith("student-2")).isZero();
-    assertThat(stats.sessionsWith(null)).isZero();
-  }
-
-  @Test
-  void atMostMaxStudentsAreRememberedTheLeastRecentlyMatchedDroppedFirst() {
-    for (int i = 0; i <= MatchPool.MAX_STUDENTS_PER_TUTOR; i++) {
-      stats.matchedWith("student-" + i, T0);
-    }
-
-    assertThat(stats.sessionsWith("student-0")).isZero();
-    assertThat(stats.sessionsWith("student-1")).isEqualTo(1);
-    assertThat(stats.sessionsWith("student-" + MatchPool.MAX_STUDENTS_PER_TUTOR)).isEqualTo(1);
+    assertThat(stats.lastOfferedAt()).isEqualTo(T0.plusMillis(1500));
+    assertThat(stats.holdsOffer(T0.plusSeconds(16).minusMillis(1))).isTrue();
+    assertThat(stats.holdsOffer(T0.plusSeconds(16).toEpochMilli())).isFalse();
   }
 
   @Test
