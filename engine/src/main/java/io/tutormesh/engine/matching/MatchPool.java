@@ -194,7 +194,7 @@ public final class MatchPool {
       }
       Entry known = entries.get(card.tutorId());
       // A heartbeat re-announces the same card: keep its listing rather than build it again.
-      Ranker.Listing listing = known != null && known.card().equals(card) ? known.listing() : Ranker.Listing.of(card);
+      Ranker.Listing listing = known != null && (known.card() == card || known.card().equals(card)) ? known.listing() : Ranker.Listing.of(card);
       if (!listing.teachesSubject(subject)) {
         // Routed here by mistake, or the tutor stopped teaching this subject: not (or no longer) ours.
         if (entries.remove(card.tutorId()) != null) {

@@ -1305,15 +1305,21 @@ public final class TutorEntity
     boolean online = presence(state) == Presence.ONLINE;
     Set<String> subjects = new HashSet<>();
     if (online) {
-      TutorCard card = state.card(tutorId, clock.instant());
+      TutorCard built = state.card(tutorId, clock.instant());
+      boolean same = built.equals(lastCard);
+      // A heartbeat mostly brings the card of the last one: send that very object, so that the
+      // pools recognise it at once, and keep this long-lived actor's fields as they are.
+      TutorCard card = same ? lastCard : built;
       for (SubjectOffer offer : state.profile().subjects()) {
         subjects.add(offer.subject());
         links.pool(offer.subject(), new MatchPool.TutorAvailable(card));
-        if (!announcedIn.contains(offer.subject()) || profileChanged(card)) {
+        if (!announcedIn.contains(offer.subject()) || !same && profileChanged(card)) {
           links.publish(new AvailabilityEvent.TutorAvailable(offer.subject(), card.publicPart()));
         }
       }
-      lastCard = card;
+      if (!same) {
+        lastCard = card;
+      }
     }
     for (String subject : announcedIn) {
       if (!subjects.contains(subject)) {
@@ -1321,7 +1327,9 @@ public final class TutorEntity
         links.publish(new AvailabilityEvent.TutorUnavailable(subject, tutorId));
       }
     }
-    announcedIn = Set.copyOf(subjects);
+    if (!announcedIn.equals(subjects)) {
+      announcedIn = Set.copyOf(subjects);
+    }
   }
 
   /** Whether what partners see changed (the booking hint is for the pools only). */
