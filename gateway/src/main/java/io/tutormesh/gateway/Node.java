@@ -191,7 +191,8 @@ public final class Node {
       ws =
           new WsServer(
               new WsServer.Settings(
-                  settings.wsInterface(), settings.wsPort(), settings.maxFrameBytes(), settings.wsIdleTimeout(), settings.wsStopTimeout()),
+                  settings.wsInterface(), settings.wsPort(), settings.maxFrameBytes(), settings.wsInputBufferBytes(),
+                  settings.wsIdleTimeout(), settings.wsStopTimeout()),
               container -> WsEndpoints.mount(container, context));
       ws.start();
 

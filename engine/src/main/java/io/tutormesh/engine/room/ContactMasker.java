@@ -3,6 +3,7 @@ package io.tutormesh.engine.room;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -45,12 +46,40 @@ public final class ContactMasker {
 
   private static final ContactMasker DEFAULTS = of(DEFAULT_PATTERNS, DEFAULT_REPLACEMENT);
 
-  private final List<Pattern> patterns;
-  private final String replacement;
+  private final List<Rule> rules;
+  /** The replacement quoted for {@link Matcher#replaceAll(String)}, once rather than per message. */
+  private final String quotedReplacement;
 
   public ContactMasker(List<Pattern> patterns, String replacement) {
-    this.patterns = List.copyOf(patterns);
-    this.replacement = Objects.requireNonNull(replacement, "replacement");
+    this.rules = patterns.stream().map(Rule::of).toList();
+    this.quotedReplacement = Matcher.quoteReplacement(Objects.requireNonNull(replacement, "replacement"));
+  }
+
+  /**
+   * A pattern, and a cheap test that a text may contain a match of it: the default patterns need an
+   * {@code @} or seven digits, which a loop over the characters tells without running the regex
+   * (most messages have neither); a configured pattern always runs.
+   */
+  private record Rule(Pattern pattern, Predicate<String> mayMatch) {
+
+    static Rule of(Pattern pattern) {
+      Predicate<String> mayMatch = switch (pattern.pattern()) {
+        case EMAIL -> text -> text.indexOf('@') >= 0;
+        case PHONE -> text -> hasDigits(text, 7);
+        default -> text -> true;
+      };
+      return new Rule(pattern, mayMatch);
+    }
+
+    private static boolean hasDigits(String text, int wanted) {
+      int found = 0;
+      for (int i = 0; i < text.length() && found < wanted; i++) {
+        if (Character.isDigit(text.charAt(i))) {
+          found++;
+        }
+      }
+      return found >= wanted;
+    }
   }
 
   /** E-mail addresses and phone numbers become {@value #DEFAULT_REPLACEMENT}. */
@@ -73,8 +102,10 @@ public final class ContactMasker {
 
   public String mask(String text) {
     String masked = text;
-    for (Pattern pattern : patterns) {
-      masked = pattern.matcher(masked).replaceAll(Matcher.quoteReplacement(replacement));
+    for (Rule rule : rules) {
+      if (rule.mayMatch().test(masked)) {
+        masked = rule.pattern().matcher(masked).replaceAll(quotedReplacement);
+      }
     }
     return masked;
   }

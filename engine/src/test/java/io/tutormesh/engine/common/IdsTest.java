@@ -30,7 +30,9 @@ class IdsTest {
     "pipe|inside",
     "émile",
     "tab\t",
-    "line\n"
+    "line\n",
+    "\u0663", // an Arabic-Indic digit: a digit, but not 0-9
+    "\uff41" // a fullwidth a
   })
   void refusesAnythingElse(String id) {
     assertThat(Ids.isValid(id)).isFalse();

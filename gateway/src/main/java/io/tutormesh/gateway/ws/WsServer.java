@@ -24,7 +24,24 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 public final class WsServer {
 
   /** The settings that every socket shares. */
-  public record Settings(String host, int port, long maxFrameBytes, Duration idleTimeout, Duration stopTimeout) {}
+  /**
+   * @param inputBufferBytes Jetty's input buffer: each read from the network, and the text builder
+   *     Jetty allocates for every incoming text message (it grows for a longer one), so sized for
+   *     the usual small frame rather than Jetty's 4 KiB default
+   */
+  public record Settings(String host, int port, long maxFrameBytes, int inputBufferBytes, Duration idleTimeout, Duration stopTimeout) {
+
+    public Settings {
+      if (inputBufferBytes < 256) {
+        throw new IllegalArgumentException("tutormesh.ws.input-buffer must be at least 256 bytes, not " + inputBufferBytes);
+      }
+    }
+
+    /** With Jetty's default input buffer (4 KiB). */
+    public Settings(String host, int port, long maxFrameBytes, Duration idleTimeout, Duration stopTimeout) {
+      this(host, port, maxFrameBytes, 4096, idleTimeout, stopTimeout);
+    }
+  }
 
   private final Server server;
   private final ServerConnector connector;
@@ -47,6 +64,7 @@ public final class WsServer {
               container.setMaxTextMessageSize(settings.maxFrameBytes());
               container.setMaxBinaryMessageSize(settings.maxFrameBytes());
               container.setMaxFrameSize(settings.maxFrameBytes());
+              container.setInputBufferSize(settings.inputBufferBytes());
               container.setIdleTimeout(settings.idleTimeout());
               endpoints.accept(container);
             });
