@@ -26,8 +26,8 @@ public final class WsServer {
   /** The settings that every socket shares. */
   /**
    * @param inputBufferBytes Jetty's input buffer: each read from the network, and the text builder
-   *     Jetty allocates for every incoming text message (it grows for a longer one), so sized for
-   *     the usual small frame rather than Jetty's 4 KiB default
+   *     Jetty allocates for every incoming text message (it grows for a longer one);
+   *     {@code tutormesh.ws.input-buffer}
    */
   public record Settings(String host, int port, long maxFrameBytes, int inputBufferBytes, Duration idleTimeout, Duration stopTimeout) {
 
