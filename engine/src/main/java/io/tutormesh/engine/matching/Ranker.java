@@ -241,9 +241,7 @@ public final class Ranker {
 
     /** Considers a tutor that passed the hard filters ({@link #eligible}; the caller checked). */
     public void add(TutorCard card, Stats stats) {
-      Rating rating = card.rating();
-      keep(card, Ranker.this.score(query, card.rateCents(), rating == null ? 0.0 : rating.average(), rating == null ? 0 : rating.count(),
-          millis(stats.lastOfferedAt()), stats.offersSent(), stats.offersAccepted(), stats.pastSessionsWithStudent(), nowMillis));
+      keep(card, Ranker.this.score(query, card, stats, nowMillis));
     }
 
     /**
@@ -321,11 +319,13 @@ public final class Ranker {
 
   /** The weighted sum of the factors; higher is better. */
   public double score(CandidateQuery query, Candidate candidate, Instant now) {
-    Stats stats = candidate.stats();
-    Rating rating = candidate.card().rating();
-    return score(query, candidate.card().rateCents(), rating == null ? 0.0 : rating.average(), rating == null ? 0 : rating.count(),
-        millis(stats.lastOfferedAt()), stats.offersSent(), stats.offersAccepted(), stats.pastSessionsWithStudent(),
-        now.toEpochMilli());
+    return score(query, candidate.card(), candidate.stats(), now.toEpochMilli());
+  }
+
+  private double score(CandidateQuery query, TutorCard card, Stats stats, long nowMillis) {
+    Rating rating = card.rating();
+    return score(query, card.rateCents(), rating == null ? 0.0 : rating.average(), rating == null ? 0 : rating.count(),
+        millis(stats.lastOfferedAt()), stats.offersSent(), stats.offersAccepted(), stats.pastSessionsWithStudent(), nowMillis);
   }
 
   private double score(CandidateQuery query, long rateCents, double ratingAverage, int ratingCount, long lastOfferedAtMillis,
