@@ -1,6 +1,5 @@
 package io.tutormesh.persistence.notifications;
 
-import io.tutormesh.persistence.ManualClock;
 import static io.tutormesh.persistence.notifications.OutboxFixture.LEASE;
 import static io.tutormesh.persistence.notifications.OutboxFixture.T0;
 import static io.tutormesh.persistence.notifications.OutboxFixture.await;
@@ -16,6 +15,7 @@ import io.tutormesh.persistence.notifications.Outbox.Claim;
 import io.tutormesh.persistence.notifications.Outbox.Enqueued;
 import io.tutormesh.persistence.notifications.Outbox.Entry;
 import io.tutormesh.persistence.notifications.Outbox.Status;
+import io.tutormesh.persistence.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.tutormesh.persistence.notifications;
 
-import io.tutormesh.persistence.ManualClock;
 import static io.tutormesh.persistence.notifications.OutboxFixture.T0;
 import static io.tutormesh.persistence.notifications.OutboxFixture.TIMEOUT;
 import static io.tutormesh.persistence.notifications.OutboxFixture.await;
@@ -12,6 +11,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.tutormesh.persistence.notifications.Notification.Channel;
 import io.tutormesh.persistence.notifications.Notification.Recipient;
 import io.tutormesh.persistence.notifications.Outbox.Status;
+import io.tutormesh.persistence.testing.ManualClock;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;

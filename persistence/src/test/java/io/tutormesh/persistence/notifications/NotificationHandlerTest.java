@@ -1,7 +1,6 @@
 package io.tutormesh.persistence.notifications;
 
 import io.tutormesh.persistence.Envelopes;
-import io.tutormesh.persistence.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tutormesh.engine.matching.InstantRequest;
@@ -11,6 +10,7 @@ import io.tutormesh.engine.tutor.TutorEntity;
 import io.tutormesh.persistence.notifications.Contacts.Contact;
 import io.tutormesh.persistence.notifications.Outbox.Entry;
 import io.tutormesh.persistence.notifications.Outbox.Status;
+import io.tutormesh.persistence.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.tutormesh.persistence.notifications;
 
-import io.tutormesh.persistence.ManualClock;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tutormesh.persistence.notifications.Notification.Channel;
 import io.tutormesh.persistence.notifications.NotificationSettings.OutboxSettings;
+import io.tutormesh.persistence.testing.ManualClock;
 import io.tutormesh.persistence.testing.SharedCassandra;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package io.tutormesh.persistence.notifications;
 
-import io.tutormesh.persistence.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tutormesh.persistence.notifications.Notification.Channel;
@@ -8,6 +7,7 @@ import io.tutormesh.persistence.notifications.Notification.Recipient;
 import io.tutormesh.persistence.notifications.OutboxFixture.RecordingChannel;
 import io.tutormesh.persistence.notifications.Outbox.Entry;
 import io.tutormesh.persistence.notifications.Outbox.Status;
+import io.tutormesh.persistence.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.tutormesh.persistence.plans;
 
-import io.tutormesh.persistence.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tutormesh.engine.money.MoneySettings.Plan.Kind;
+import io.tutormesh.persistence.testing.ManualClock;
 import io.tutormesh.persistence.testing.SharedCassandra;
 import java.time.Duration;
 import java.time.Instant;

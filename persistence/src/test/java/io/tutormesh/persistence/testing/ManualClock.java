@@ -1,4 +1,4 @@
-package io.tutormesh.persistence;
+package io.tutormesh.persistence.testing;
 
 import java.time.Clock;
 import java.time.Duration;
