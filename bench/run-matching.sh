@@ -11,6 +11,7 @@
 #   TM_BENCH_NODE_HEAP=2g              node -Xmx
 #   TM_BENCH_NODE_OPTS=                extra node JVM options (e.g. -Djava.util.concurrent.ForkJoinPool.common.parallelism=2)
 #   TM_BENCH_HEAP=1g                   bench -Xmx
+#   TM_BENCH_OPTS=                     extra bench JVM options (e.g. a JFR recording)
 set -euo pipefail
 
 DATA=${TM_BENCH_DATA:-/tmp/tm-bench-data}

@@ -16,6 +16,7 @@
 #   TM_BENCH_NODE_OPTS=                extra node JVM options (system properties override the
 #                                      node's HOCON: ConfigFactory.load)
 #   TM_BENCH_HEAP=1g                   bench -Xmx
+#   TM_BENCH_OPTS=                     extra bench JVM options (e.g. a JFR recording)
 set -euo pipefail
 
 DATA=${TM_ROOM_DATA:-/tmp/tm-room-data}

@@ -57,6 +57,7 @@ grep "tutormesh ready" "$DATA/node.log"
 run_bench() {
   local main=$1
   shift
-  java "-Xmx$BENCH_HEAP" -cp bench/target/tutormesh-bench.jar "$main" \
+  # shellcheck disable=SC2086 # TM_BENCH_OPTS is a list of JVM options
+  java "-Xmx$BENCH_HEAP" ${TM_BENCH_OPTS:-} -cp bench/target/tutormesh-bench.jar "$main" \
     --http "$HTTP" --ws "$WS" --jwt-secret "$(cat "$SECRET_FILE")" --node-pid "$NODE_PID" --node-cmd "$NODE_CMD" "$@"
 }

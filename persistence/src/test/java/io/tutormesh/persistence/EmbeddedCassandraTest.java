@@ -57,6 +57,12 @@ class EmbeddedCassandraTest {
   }
 
   @Test
+  void keepsItsTablesInTrieMemtablesOnTheHeap() {
+    assertThat(setting("memtable.configurations")).contains("default=trie", "trie=TrieMemtable");
+    assertThat(setting("memtable_allocation_type")).isEqualTo("heap_buffers");
+  }
+
+  @Test
   void g1UnlessTheJvmOptionsPickAnotherCollector() {
     assertThat(EmbeddedCassandra.choosesCollector("-XX:+UseZGC")).isTrue();
     assertThat(EmbeddedCassandra.choosesCollector("-XX:+UseShenandoahGC")).isTrue();
@@ -88,5 +94,14 @@ class EmbeddedCassandraTest {
         .stream()
         .map(row -> row.getString("table_name"))
         .collect(Collectors.toList());
+  }
+
+  /** What the running server reports for one of its cassandra.yaml settings. */
+  private String setting(String name) {
+    Row row = cassandra.session()
+        .execute(SimpleStatement.newInstance("SELECT value FROM system_views.settings WHERE name = ?", name))
+        .one();
+    assertThat(row).as(name).isNotNull();
+    return row.getString("value");
   }
 }
