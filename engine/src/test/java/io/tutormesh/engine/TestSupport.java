@@ -153,6 +153,10 @@ public final class TestSupport {
       return now.updateAndGet(instant -> instant.plus(by));
     }
 
+    public void set(Instant at) {
+      now.set(at);
+    }
+
     @Override
     public Instant instant() {
       return now.get();

@@ -3,7 +3,7 @@ package io.tutormesh.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tutormesh.persistence.testing.ManualClock;
+import io.tutormesh.engine.TestSupport.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ class ProjectionProgressTest {
   private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
   private static final ProjectionId ID = ProjectionId.of("kpi-sessions", "session-0");
 
-  private final ManualClock clock = new ManualClock(T0);
+  private final TestClock clock = new TestClock(T0);
   private final ProjectionProgress progress = new ProjectionProgress(ID, clock);
   private final List<String> seen = new ArrayList<>();
 

@@ -7,19 +7,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.tutormesh.engine.TestSupport.TestClock;
 import io.tutormesh.gateway.Node;
-import io.tutormesh.gateway.testing.Api;
 import io.tutormesh.gateway.testing.Api.Reply;
+import io.tutormesh.gateway.testing.Api;
 import io.tutormesh.gateway.testing.Funding;
 import io.tutormesh.gateway.testing.TestNodes;
 import io.tutormesh.persistence.notifications.EmailChannel;
 import io.tutormesh.persistence.notifications.Notices;
-import io.tutormesh.persistence.notifications.Notification;
 import io.tutormesh.persistence.notifications.Notification.Channel;
 import io.tutormesh.persistence.notifications.Notification.Recipient;
+import io.tutormesh.persistence.notifications.Notification;
 import io.tutormesh.persistence.notifications.Outbox;
 import io.tutormesh.persistence.notifications.ReminderPlan;
-import io.tutormesh.persistence.testing.ManualClock;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -46,7 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Notifications end to end on a real node: lessons booked and cancelled over REST, the session
  * events through the KPI projection into the Cassandra outbox, the outbox worker, Jakarta Mail,
  * and GreenMail as a real SMTP server on a free port. The node's notifications run on a {@link
- * ManualClock} that the test moves to each due time (the lessons themselves are real, a day
+ * TestClock} that the test moves to each due time (the lessons themselves are real, a day
  * ahead); a probe notification due "now" shows that the worker has looked since the clock moved,
  * so "no reminder yet" is proven without sleeping. The node restarts while reminders are pending.
  */
@@ -60,7 +60,7 @@ class NotificationsIntegrationTest {
   static final GreenMailExtension greenMail =
       new GreenMailExtension(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
 
-  private static final ManualClock clock = new ManualClock(Instant.now());
+  private static final TestClock clock = new TestClock(Instant.now());
   private static final Map<String, Object> OVERRIDES = overrides();
   private static Node node;
   private static Api api;

@@ -8,14 +8,14 @@ import static io.tutormesh.persistence.notifications.OutboxFixture.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tutormesh.engine.TestSupport.TestClock;
 import io.tutormesh.persistence.notifications.Notification.Channel;
 import io.tutormesh.persistence.notifications.Notification.Recipient;
-import io.tutormesh.persistence.notifications.OutboxFixture.RecordingChannel;
 import io.tutormesh.persistence.notifications.Outbox.Claim;
 import io.tutormesh.persistence.notifications.Outbox.Enqueued;
 import io.tutormesh.persistence.notifications.Outbox.Entry;
 import io.tutormesh.persistence.notifications.Outbox.Status;
-import io.tutormesh.persistence.testing.ManualClock;
+import io.tutormesh.persistence.notifications.OutboxFixture.RecordingChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ class CassandraOutboxTest {
   @Test
   void enqueueIsIdempotentAcrossNodes() {
     NotificationSettings settings = OutboxFixture.settings();
-    ManualClock clock = new ManualClock(T0);
+    TestClock clock = new TestClock(T0);
     Outbox a = OutboxFixture.outbox(nodeA, settings, clock);
     Outbox b = OutboxFixture.outbox(nodeB, settings, clock);
     Notification n = notification(unique("s"), "matched", ANNA, T0);
@@ -89,7 +89,7 @@ class CassandraOutboxTest {
   @Test
   void badInputFailsTheStageAndWritesNothing() {
     NotificationSettings settings = OutboxFixture.settings();
-    Outbox outbox = OutboxFixture.outbox(nodeA, settings, new ManualClock(T0));
+    Outbox outbox = OutboxFixture.outbox(nodeA, settings, new TestClock(T0));
 
     assertThatThrownBy(() -> await(outbox.enqueue(null))).isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(IllegalArgumentException.class);
@@ -102,7 +102,7 @@ class CassandraOutboxTest {
   @Test
   void aClaimIsALeaseThatNoOtherWorkerTakes() {
     NotificationSettings settings = OutboxFixture.settings();
-    ManualClock clock = new ManualClock(T0);
+    TestClock clock = new TestClock(T0);
     Outbox a = OutboxFixture.outbox(nodeA, settings, clock);
     Outbox b = OutboxFixture.outbox(nodeB, settings, clock);
     String group = unique("s");
@@ -145,7 +145,7 @@ class CassandraOutboxTest {
   @Test
   void cancellingAGroupCancelsItsPendingNotificationsAndLaterOnes() {
     NotificationSettings settings = OutboxFixture.settings();
-    ManualClock clock = new ManualClock(T0);
+    TestClock clock = new TestClock(T0);
     Outbox outbox = OutboxFixture.outbox(nodeA, settings, clock);
     String lesson = unique("s");
     String other = unique("s");
@@ -169,7 +169,7 @@ class CassandraOutboxTest {
   @Test
   void findsDueWorkAcrossHoursAndMovesItsCursorPastEmptyHours() {
     NotificationSettings settings = OutboxFixture.settings();
-    ManualClock clock = new ManualClock(T0);
+    TestClock clock = new TestClock(T0);
     CassandraOutbox outbox = OutboxFixture.outbox(nodeA, settings, clock);
     String group = unique("s");
     Notification early = notification(group, "early", ANNA, T0.plus(Duration.ofMinutes(30)));
@@ -202,7 +202,7 @@ class CassandraOutboxTest {
   @Test
   void aFailingChannelIsRetriedWithBackoffThenGivenUp() {
     NotificationSettings settings = OutboxFixture.settings(); // 3 attempts, 1 min then 2 min
-    ManualClock clock = new ManualClock(T0);
+    TestClock clock = new TestClock(T0);
     Outbox outbox = OutboxFixture.outbox(nodeA, settings, clock);
     RecordingChannel failing = new RecordingChannel(
         n -> CompletableFuture.failedFuture(new IllegalStateException("smtp down")));
@@ -249,7 +249,7 @@ class CassandraOutboxTest {
   @Test
   void aRestartInTheMiddleSendsEachNotificationExactlyOnce() {
     NotificationSettings settings = OutboxFixture.settings();
-    ManualClock clock = new ManualClock(T0);
+    TestClock clock = new TestClock(T0);
     String lesson = unique("s");
     List<Notification> dueNow = new ArrayList<>();
     List<Notification> dueLater = new ArrayList<>();

@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.tutormesh.engine.TestSupport.TestClock;
 import io.tutormesh.persistence.notifications.Notification.Channel;
 import io.tutormesh.persistence.notifications.Notification.Recipient;
 import io.tutormesh.persistence.notifications.Outbox.Status;
-import io.tutormesh.persistence.testing.ManualClock;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -46,7 +46,7 @@ class EmailDeliveryTest {
     NotificationSettings base = OutboxFixture.settings();
     NotificationSettings settings = new NotificationSettings(true, base.outbox(), base.pollInterval(),
         base.batchSize(), base.sendTimeout(), base.reminderOffsets(), base.smtp().withPort(SMTP_PORT));
-    ManualClock clock = new ManualClock(T0);
+    TestClock clock = new TestClock(T0);
     String booked = unique("s");
     String cancelled = unique("s");
     Instant start = T0.plus(Duration.ofHours(25));
@@ -116,7 +116,7 @@ class EmailDeliveryTest {
    * Enqueues a probe due now and waits for it: proof that the worker has had a round at the clock's
    * time. Returns the Message-IDs received (GreenMail lists them by mailbox, not in arrival order).
    */
-  private static List<String> probe(Outbox outbox, ManualClock clock, int expectedTotal) {
+  private static List<String> probe(Outbox outbox, TestClock clock, int expectedTotal) {
     Notification probe = Notification.of(unique("probe"), "probe", null, PROBE, "probe", "probe", clock.instant());
     await(outbox.enqueue(probe));
     List<String> ids = waitForMails(expectedTotal);

@@ -1,16 +1,16 @@
 package io.tutormesh.persistence.notifications;
 
-import io.tutormesh.persistence.Envelopes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tutormesh.engine.TestSupport.TestClock;
 import io.tutormesh.engine.matching.InstantRequest;
 import io.tutormesh.engine.money.ProviderResult;
 import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.engine.tutor.TutorEntity;
+import io.tutormesh.persistence.Envelopes;
 import io.tutormesh.persistence.notifications.Contacts.Contact;
 import io.tutormesh.persistence.notifications.Outbox.Entry;
 import io.tutormesh.persistence.notifications.Outbox.Status;
-import io.tutormesh.persistence.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ class NotificationHandlerTest {
   private static final Instant START = NOW.plus(Duration.ofHours(26));
   private static final List<Duration> OFFSETS = List.of(Duration.ofHours(24), Duration.ofMinutes(15));
 
-  private final ManualClock clock = new ManualClock(NOW);
+  private final TestClock clock = new TestClock(NOW);
   private final InMemoryOutbox outbox =
       new InMemoryOutbox(clock, new Backoff(Duration.ofMinutes(1), Duration.ofMinutes(10), 2.0, 3), Duration.ofMinutes(2));
   private final Map<String, Object> firstEvents = new ConcurrentHashMap<>();

@@ -2,9 +2,9 @@ package io.tutormesh.persistence.notifications;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.tutormesh.engine.TestSupport.TestClock;
 import io.tutormesh.persistence.notifications.Notification.Channel;
 import io.tutormesh.persistence.notifications.NotificationSettings.OutboxSettings;
-import io.tutormesh.persistence.testing.ManualClock;
 import io.tutormesh.persistence.testing.SharedCassandra;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +63,7 @@ final class OutboxFixture {
             Duration.ofSeconds(5)));
   }
 
-  static CassandraOutbox outbox(ActorTestKit node, NotificationSettings settings, ManualClock clock) {
+  static CassandraOutbox outbox(ActorTestKit node, NotificationSettings settings, TestClock clock) {
     return CassandraOutbox.create(node.system(), SharedCassandra.KEYSPACE, settings.outbox(), clock);
   }
 

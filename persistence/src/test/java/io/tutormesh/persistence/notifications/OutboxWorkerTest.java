@@ -2,12 +2,12 @@ package io.tutormesh.persistence.notifications;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tutormesh.engine.TestSupport.TestClock;
 import io.tutormesh.persistence.notifications.Notification.Channel;
 import io.tutormesh.persistence.notifications.Notification.Recipient;
-import io.tutormesh.persistence.notifications.OutboxFixture.RecordingChannel;
 import io.tutormesh.persistence.notifications.Outbox.Entry;
 import io.tutormesh.persistence.notifications.Outbox.Status;
-import io.tutormesh.persistence.testing.ManualClock;
+import io.tutormesh.persistence.notifications.OutboxFixture.RecordingChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class OutboxWorkerTest {
   @Test
   void twoWorkersSendEachNotificationExactlyOnce() {
     NotificationSettings settings = settings();
-    ManualClock clock = new ManualClock(T0);
+    TestClock clock = new TestClock(T0);
     InMemoryOutbox outbox = new InMemoryOutbox(clock, settings.outbox().backoff(), settings.outbox().lease());
     List<Notification> all = new ArrayList<>();
     for (int i = 0; i < 45; i++) {
@@ -68,7 +68,7 @@ class OutboxWorkerTest {
   @Test
   void aSendThatFailsIsRetriedAfterItsBackoffAndAChannelThatThrowsIsAFailure() {
     NotificationSettings settings = settings();
-    ManualClock clock = new ManualClock(T0);
+    TestClock clock = new TestClock(T0);
     InMemoryOutbox outbox = new InMemoryOutbox(clock, settings.outbox().backoff(), settings.outbox().lease());
     Set<String> failedOnce = ConcurrentHashMap.newKeySet();
     RecordingChannel flaky = new RecordingChannel(n -> failedOnce.add(n.id())
@@ -102,7 +102,7 @@ class OutboxWorkerTest {
   @Test
   void nothingOfACancelledGroupIsSent() {
     NotificationSettings settings = settings();
-    ManualClock clock = new ManualClock(T0);
+    TestClock clock = new TestClock(T0);
     InMemoryOutbox outbox = new InMemoryOutbox(clock, settings.outbox().backoff(), settings.outbox().lease());
     Notification reminder = Notification.of("s-1", "reminder", "PT15M", ANNA, "S", "B", T0.plusSeconds(60));
     Notification other = Notification.of("s-2", "reminder", "PT15M", ANNA, "S", "B", T0.plusSeconds(60));

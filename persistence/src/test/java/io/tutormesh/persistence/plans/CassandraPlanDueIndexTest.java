@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.tutormesh.engine.TestSupport.TestClock;
 import io.tutormesh.engine.money.MoneySettings.Plan.Kind;
-import io.tutormesh.persistence.testing.ManualClock;
 import io.tutormesh.persistence.testing.SharedCassandra;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +71,7 @@ class CassandraPlanDueIndexTest {
 
   @Test
   void rowsComeBackOnceDueAndTheCursorMovesPastEmptyDays() throws Exception {
-    ManualClock clock = new ManualClock(T0);
+    TestClock clock = new TestClock(T0);
     String name = unique("test");
     CassandraPlanDueIndex index = CassandraPlanDueIndex.create(node.system(), SharedCassandra.KEYSPACE, clock, Duration.ofMinutes(10), name);
     String now = unique("now");
@@ -107,7 +107,7 @@ class CassandraPlanDueIndexTest {
   @Test
   void nothingScheduledNothingDue() throws Exception {
     CassandraPlanDueIndex index =
-        CassandraPlanDueIndex.create(node.system(), SharedCassandra.KEYSPACE, new ManualClock(T0), Duration.ofMinutes(10), unique("empty"));
+        CassandraPlanDueIndex.create(node.system(), SharedCassandra.KEYSPACE, new TestClock(T0), Duration.ofMinutes(10), unique("empty"));
     assertThat(await(index.due(10))).isEmpty();
   }
 }
