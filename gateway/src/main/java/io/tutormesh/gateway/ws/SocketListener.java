@@ -8,13 +8,18 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Frame;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * The Jetty side of one connection: spawns the connection's actor when the socket opens and hands
- * it what arrives. Inbound text frames pass a per-connection {@link TokenBucket} first, so a
- * flooding client fills neither the actor's mailbox nor the node: frames over the limit are
- * dropped here and the actor is told once per burst of dropped frames.
+ * it what arrives. Inbound messages pass a per-connection {@link TokenBucket} first, so a
+ * flooding client fills neither the actor's mailbox nor the node: messages over the limit are
+ * dropped here and the actor is told once per burst of dropped messages.
+ *
+ * <p>Every frame comes through {@link #onWebSocketFrame}, so Jetty's own message assembly is
+ * skipped: text is put together and decoded by {@link InboundText}, pings are answered here, and a
+ * close frame is left to Jetty, which answers it and then calls {@link #onWebSocketClose}.
  *
  * <p>Public only because Jetty binds the listener methods through method handles.
  */
@@ -26,6 +31,8 @@ public final class SocketListener implements Session.Listener.AutoDemanding {
   private final TokenBucket bucket;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile ActorRef<SocketActor.Command> actor;
+  private Session session;
+  private InboundText text;
   private boolean limited;
 
   SocketListener(
@@ -38,27 +45,47 @@ public final class SocketListener implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketOpen(Session session) {
+    this.session = session;
+    this.text = new InboundText(session.getMaxTextMessageSize());
     actor = system.systemActorOf(behavior.apply(new JettyWire(session)), actorName, Props.empty());
   }
 
   @Override
-  public void onWebSocketText(String text) {
-    if (admit()) {
-      tell(new SocketActor.Inbound(text));
+  public void onWebSocketFrame(Frame frame, Callback callback) {
+    switch (frame.getType()) {
+      case PING -> session.sendPong(copy(frame.getPayload()), Callback.NOOP);
+      case PONG -> tell(SocketActor.Signal.PONG);
+      case CLOSE -> { } // Jetty answers it once this frame's callback succeeds
+      default -> onData(frame);
     }
-  }
-
-  @Override
-  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     callback.succeed();
-    if (admit()) {
-      tell(SocketActor.Signal.BINARY);
+  }
+
+  /** A text or binary frame (a continuation frame carries its message's type). */
+  private void onData(Frame frame) {
+    if (frame.getEffectiveOpCode() != Frame.Type.TEXT.getOpCode()) {
+      // Binary messages are not part of the protocol: one error per message, nothing kept.
+      if (frame.isFin() && admit()) {
+        tell(SocketActor.Signal.BINARY);
+      }
+      return;
+    }
+    String message;
+    try {
+      message = text.accept(frame.getPayload(), frame.isFin());
+    } catch (InboundText.Refused refused) {
+      session.close(refused.code(), refused.reason(), Callback.NOOP);
+      return;
+    }
+    if (message != null && admit()) {
+      tell(new SocketActor.Inbound(message));
     }
   }
 
-  @Override
-  public void onWebSocketPong(ByteBuffer payload) {
-    tell(SocketActor.Signal.PONG);
+  private static ByteBuffer copy(ByteBuffer payload) {
+    ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
+    copy.put(payload.duplicate()).flip();
+    return copy;
   }
 
   @Override
@@ -71,7 +98,7 @@ public final class SocketListener implements Session.Listener.AutoDemanding {
     closed(statusCode, reason);
   }
 
-  /** One token per frame; the first refused frame of a burst tells the actor. */
+  /** One token per message; the first refused message of a burst tells the actor. */
   private boolean admit() {
     if (bucket.tryTake()) {
       limited = false;

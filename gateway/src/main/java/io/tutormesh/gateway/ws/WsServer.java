@@ -23,11 +23,12 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  */
 public final class WsServer {
 
-  /** The settings that every socket shares. */
   /**
-   * @param inputBufferBytes Jetty's input buffer: each read from the network, and the text builder
-   *     Jetty allocates for every incoming text message (it grows for a longer one);
-   *     {@code tutormesh.ws.input-buffer}
+   * The settings that every socket shares.
+   *
+   * @param inputBufferBytes Jetty's input buffer, each read from the network ({@code
+   *     tutormesh.ws.input-buffer}); our sockets put their text messages together themselves
+   *     ({@link InboundText}), so it no longer sizes a builder per message
    */
   public record Settings(String host, int port, long maxFrameBytes, int inputBufferBytes, Duration idleTimeout, Duration stopTimeout) {
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class TestSocket implements Session.Listener.AutoDemanding {
 
   private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+  private final BlockingQueue<ByteBuffer> pongs = new LinkedBlockingQueue<>();
   private volatile Session session;
 
   /** Opens a socket; fails the test if the upgrade is refused. */
@@ -67,6 +69,19 @@ public final class TestSocket implements Session.Listener.AutoDemanding {
     } catch (IOException e) {
       throw new UncheckedIOException("the server sent non-JSON: " + text, e);
     }
+  }
+
+  @Override
+  public void onWebSocketPong(ByteBuffer payload) {
+    ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
+    copy.put(payload).flip();
+    pongs.add(copy);
+  }
+
+  /** The payload of the next protocol-level pong. */
+  ByteBuffer nextPong() throws InterruptedException {
+    ByteBuffer pong = pongs.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    return pong != null ? pong : fail("no pong within " + WAIT);
   }
 
   @Override

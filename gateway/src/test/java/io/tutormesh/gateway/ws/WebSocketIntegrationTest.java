@@ -294,6 +294,52 @@ class WebSocketIntegrationTest {
     awaitPresence(tutorId, "OFFLINE");
   }
 
+  @Test
+  void aMessageSentInFramesIsOneMessage() throws Exception {
+    String tutorId = tutor(language());
+    TestSocket socket = open("/ws/tutor", tutorId, "tutor");
+    awaitPresence(tutorId, "ONLINE");
+
+    sendPart(socket, "{\"type\":\"sta", false);
+    sendPart(socket, "tus\",\"status\":", false);
+    sendPart(socket, "\"AWAY\"}", true);
+
+    awaitPresence(tutorId, "AWAY");
+    assertPingPong(socket);
+    socket.close();
+  }
+
+  @Test
+  void aMessageOver64KiBInFramesUnder64KiBClosesTheSocketWith1009() throws Exception {
+    String tutorId = tutor(language());
+    TestSocket socket = open("/ws/tutor", tutorId, "tutor");
+    awaitPresence(tutorId, "ONLINE");
+
+    sendPart(socket, "{\"type\":\"ping\",\"pad\":\"" + "x".repeat(40 * 1024), false);
+    sendPart(socket, "y".repeat(40 * 1024) + "\"}", true);
+
+    assertThat(socket.awaitClose().code()).isEqualTo(1009);
+    awaitPresence(tutorId, "OFFLINE");
+  }
+
+  @Test
+  void theServerAnswersAProtocolPingWithItsPayload() throws Exception {
+    TestSocket socket = open("/ws/tutor", tutor(language()), "tutor");
+    Callback.Completable sent = new Callback.Completable();
+
+    sessionOf(socket).sendPing(ByteBuffer.wrap(new byte[] {7, 8, 9}), sent);
+    sent.get(5, TimeUnit.SECONDS);
+
+    assertThat(socket.nextPong()).isEqualTo(ByteBuffer.wrap(new byte[] {7, 8, 9}));
+    socket.close();
+  }
+
+  private static void sendPart(TestSocket socket, String part, boolean last) throws Exception {
+    Callback.Completable sent = new Callback.Completable();
+    sessionOf(socket).sendPartialText(part, last, sent);
+    sent.get(5, TimeUnit.SECONDS);
+  }
+
   // --- offers and the room ---
 
   @Test
