@@ -1,7 +1,8 @@
 # Sourced by run-matching.sh and run-room.sh: starts a scratch node for a benchmark, waits until it
 # is ready, stops it (SIGTERM, then SIGKILL after 90 s) when the calling script exits, and runs a
 # bench main class against it. Set before sourcing: DATA, HTTP, WS, CLUSTER, NODE_HEAP, NODE_OPTS,
-# BENCH_HEAP, and PORT_VARS (the names of the variables that pick the ports, for the error).
+# BENCH_HEAP, and PORT_VARS (the names of the variables that pick the ports, for the error). The
+# bench JVM also takes TM_BENCH_OPTS from the environment.
 
 [ -f gateway/target/tutormesh.jar ] && [ -f bench/target/tutormesh-bench.jar ] || {
   echo "build first: mvn -B -q -DskipTests package (from the project root)" >&2; exit 2; }
