@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
@@ -65,7 +66,7 @@ final class InboundText {
     if (pending == null && fin) {
       return payload.hasArray()
           ? decode(payload.array(), payload.arrayOffset() + payload.position(), length)
-          : decode(bytesOf(payload), 0, length);
+          : decode(BufferUtil.toArray(payload), 0, length);
     }
     if (pending == null) {
       pending = new byte[Math.max(length * 2, 256)];
@@ -82,12 +83,6 @@ final class InboundText {
     pending = null;
     pendingLength = 0;
     return decode(whole, 0, wholeLength);
-  }
-
-  private static byte[] bytesOf(ByteBuffer payload) {
-    byte[] bytes = new byte[payload.remaining()];
-    payload.get(bytes);
-    return bytes;
   }
 
   /**

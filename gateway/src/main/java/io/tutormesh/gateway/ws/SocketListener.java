@@ -1,12 +1,12 @@
 package io.tutormesh.gateway.ws;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Frame;
 import org.eclipse.jetty.websocket.api.Session;
@@ -53,7 +53,7 @@ public final class SocketListener implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketFrame(Frame frame, Callback callback) {
     switch (frame.getType()) {
-      case PING -> session.sendPong(copy(frame.getPayload()), Callback.NOOP);
+      case PING -> session.sendPong(BufferUtil.copy(frame.getPayload()), Callback.NOOP);
       case PONG -> tell(SocketActor.Signal.PONG);
       case CLOSE -> { } // Jetty answers it once this frame's callback succeeds
       default -> onData(frame);
@@ -80,12 +80,6 @@ public final class SocketListener implements Session.Listener.AutoDemanding {
     if (message != null && admit()) {
       tell(new SocketActor.Inbound(message));
     }
-  }
-
-  private static ByteBuffer copy(ByteBuffer payload) {
-    ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
-    copy.put(payload.duplicate()).flip();
-    return copy;
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
@@ -73,9 +74,7 @@ public final class TestSocket implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketPong(ByteBuffer payload) {
-    ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
-    copy.put(payload).flip();
-    pongs.add(copy);
+    pongs.add(BufferUtil.copy(payload));
   }
 
   /** The payload of the next protocol-level pong. */
