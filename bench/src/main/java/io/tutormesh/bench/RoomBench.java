@@ -808,9 +808,11 @@ public final class RoomBench {
       g.examples().forEach(e -> md.append("  - ").append(e).append('\n'));
     }
     md.append(String.format("%nCPU during the measured window: %s.%n", m.cpu));
-    md.append(String.format("Node-side: GC pauses %.0f totalling %.0f ms; JVM threads started %.0f.%n",
+    md.append(String.format("Node-side: GC pauses %.0f totalling %.0f ms; JVM threads started %.0f; store time (chat read by the sender's"
+            + " socket → stored entry back at it, tutormesh_room_store_time; bucket bounds) p50 %s / p99 %s / p99.9 %s ms (n %.0f).%n",
         m.node.sum("jvm_gc_pause_seconds_count"), m.node.sum("jvm_gc_pause_seconds_sum") * 1000,
-        m.node.sum("jvm_threads_started_threads_total")));
+        m.node.sum("jvm_threads_started_threads_total"), storeMs(m.node, 50), storeMs(m.node, 99), storeMs(m.node, 99.9),
+        m.node.sum("tutormesh_room_store_time_seconds_count", "kind=\"chat\"")));
     md.append(String.format("Floor: %d closes, %d send failures.%n", floor.closes.sum(), floor.sendFailures.sum()));
   }
 
@@ -864,6 +866,12 @@ public final class RoomBench {
       md.append("\nBoard problems:\n\n");
       b.problems.forEach(p -> md.append("- ").append(p).append('\n'));
     }
+  }
+
+  /** The node's chat store time at {@code pct}, in ms (a histogram bucket's upper bound). */
+  private static String storeMs(NodeMetrics node, double pct) {
+    double ms = node.percentileMs("tutormesh_room_store_time_seconds", pct, "kind=\"chat\"");
+    return Double.isNaN(ms) ? "-" : String.format("%.3f", ms);
   }
 
   private static void mdRow(StringBuilder md, String name, Histogram h, Histogram floor) {

@@ -151,6 +151,10 @@ public final class MatchPool {
     return Duration.ofMillis(Math.max(1, settings.poolEntryTtl().toMillis() / 3));
   }
 
+  /**
+   * Its handlers return {@code Behaviors.same()}, not {@code this}: under {@code withTimers}, Pekko
+   * wraps a returned behavior in a new timer interceptor for every message.
+   */
   private static final class Pool extends AbstractBehavior<Command> {
 
     private final String subject;
@@ -190,7 +194,7 @@ public final class MatchPool {
       TutorCard card = command.card();
       if (card == null || card.tutorId() == null) {
         getContext().getLog().warn("Ignoring TutorAvailable without a card or tutor id in pool {}", subject);
-        return this;
+        return Behaviors.same();
       }
       Entry known = entries.get(card.tutorId());
       // A heartbeat re-announces the same card: keep its listing rather than build it again.
@@ -200,17 +204,17 @@ public final class MatchPool {
         if (entries.remove(card.tutorId()) != null) {
           entries.touch(card.tutorId(), clock.instant());
         }
-        return this;
+        return Behaviors.same();
       }
       entries.put(new Entry(listing, clock.instant()));
-      return this;
+      return Behaviors.same();
     }
 
     private Behavior<Command> onTutorUnavailable(TutorUnavailable command) {
       if (entries.remove(command.tutorId()) != null) {
         entries.touch(command.tutorId(), clock.instant());
       }
-      return this;
+      return Behaviors.same();
     }
 
     private Behavior<Command> onFindCandidates(FindCandidates command) {
@@ -218,7 +222,7 @@ public final class MatchPool {
       if (query == null || !subject.equals(query.subject())) {
         getContext().getLog().warn("Pool {} got a query for another subject: {}", subject, query);
         command.replyTo().tell(new Candidates(List.of()));
-        return this;
+        return Behaviors.same();
       }
       Instant now = clock.instant();
       Offerable offerable = new Offerable(query, now);
@@ -245,7 +249,7 @@ public final class MatchPool {
         entries.statsOf(card.tutorId(), now).offered(now, heldUntil);
       }
       command.replyTo().tell(new Candidates(chosen));
-      return this;
+      return Behaviors.same();
     }
 
     /**
@@ -280,17 +284,17 @@ public final class MatchPool {
         // Ignored without an outstanding offer: not one this pool handed out, or already counted.
         tutor.answered(command.outcome(), clock.instant());
       }
-      return this;
+      return Behaviors.same();
     }
 
     private Behavior<Command> onSessionMatched(SessionMatched command) {
       if (command.tutorId() == null || command.studentId() == null) {
-        return this;
+        return Behaviors.same();
       }
       Instant now = clock.instant();
       entries.touch(command.tutorId(), now);
       history.matched(command.studentId(), command.tutorId(), now);
-      return this;
+      return Behaviors.same();
     }
 
     private Behavior<Command> onGetAvailable(GetAvailable command) {
@@ -301,7 +305,7 @@ public final class MatchPool {
           .sorted(Comparator.comparing(TutorCard::tutorId))
           .toList();
       command.replyTo().tell(new Available(subject, tutors));
-      return this;
+      return Behaviors.same();
     }
 
     private Behavior<Command> onTick() {
@@ -318,7 +322,7 @@ public final class MatchPool {
       }
       entries.forgetStatsIdleSince(now.minus(STATS_RETENTION));
       history.forgetIdleSince(now.minus(STATS_RETENTION));
-      return this;
+      return Behaviors.same();
     }
 
     /** The entries a heartbeat refreshed within the TTL (a stale one may wait for the next sweep). */

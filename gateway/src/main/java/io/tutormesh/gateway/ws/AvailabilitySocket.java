@@ -113,7 +113,7 @@ final class AvailabilitySocket extends SocketActor {
   private Behavior<Command> onChanged(Changed changed) {
     subscriptions.onEvent(changed.event());
     pump();
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onSnapshot(SnapshotResult result) {
@@ -123,11 +123,11 @@ final class AvailabilitySocket extends SocketActor {
         sendError(result.error() instanceof TimeoutException ? Frames.TIMEOUT : Frames.SERVER_ERROR,
             "could not load the availability of " + result.subject() + "; subscribe again");
       }
-      return this;
+      return Behaviors.same();
     }
     subscriptions.onSnapshot(result.subject(), result.generation(), result.available().tutors()).ifPresent(this::send);
     pump();
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> resync() {
@@ -137,7 +137,7 @@ final class AvailabilitySocket extends SocketActor {
         settings.askTimeout(),
         replyTo -> new MatchPool.GetAvailable(live.query().language(), live.query().level(), replyTo),
         (available, error) -> new ResyncResult(live.query().subject(), live.generation(), available)));
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onResync(ResyncResult result) {
@@ -145,7 +145,7 @@ final class AvailabilitySocket extends SocketActor {
       subscriptions.onResync(result.subject(), result.generation(), result.available().tutors());
       pump();
     }
-    return this;
+    return Behaviors.same();
   }
 
   @Override

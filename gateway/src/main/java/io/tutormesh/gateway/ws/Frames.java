@@ -106,9 +106,23 @@ final class Frames {
     return new SessionStatus("status", status, tutorId);
   }
 
-  static String encode(Object frame) {
+  /**
+   * A frame already in its wire form, the UTF-8 bytes of its JSON: encoded once, it can go to
+   * several sockets (which never change the bytes).
+   */
+  record Encoded(byte[] utf8) {}
+
+  static Encoded encoded(Object frame) {
+    return new Encoded(encode(frame));
+  }
+
+  /** The UTF-8 JSON of a frame: a record, or an {@link Encoded} frame as it is. */
+  static byte[] encode(Object frame) {
+    if (frame instanceof Encoded encoded) {
+      return encoded.utf8();
+    }
     try {
-      return Json.MAPPER.writeValueAsString(frame);
+      return Json.MAPPER.writeValueAsBytes(frame);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write frame " + frame.getClass().getSimpleName(), e);
     }

@@ -10,7 +10,9 @@ import io.tutormesh.engine.session.SessionEntity;
 import io.tutormesh.gateway.session.RoomDtos;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -42,6 +44,8 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 final class SessionSocket extends SocketActor {
 
   private static final Set<String> SIGNAL_KINDS = Set.of("offer", "answer", "ice");
+  /** One node's memo of live entries' frames: both sockets of a room get the same entry. */
+  private static final EntryFrames ENTRY_FRAMES = new EntryFrames();
   private static final Set<SessionEntity.Status> TERMINAL =
       Set.of(SessionEntity.Status.COMPLETED, SessionEntity.Status.CANCELLED, SessionEntity.Status.NO_TUTOR);
 
@@ -52,9 +56,9 @@ final class SessionSocket extends SocketActor {
   private enum HoldOver implements Command { INSTANCE }
 
   static Behavior<Command> create(
-      String sessionId, String userId, ClusterSharding sharding, WsSettings settings, String connectionId, Wire wire) {
+      String sessionId, String userId, ClusterSharding sharding, WsSettings settings, RoomMetrics metrics, String connectionId, Wire wire) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new SessionSocket(context, timers, wire, settings, connectionId, sessionId, userId, sharding)));
+        timers -> new SessionSocket(context, timers, wire, settings, metrics, connectionId, sessionId, userId, sharding)));
   }
 
   private final String userId;
@@ -62,7 +66,14 @@ final class SessionSocket extends SocketActor {
   private final ActorRef<SessionEntity.Notification> notifications;
   private final TokenBucket signals;
   private final TimerScheduler<Command> timers;
+  private final RoomMetrics metrics;
   private SessionEntity.StatusChanged lastSent;
+
+  /**
+   * When this socket read each of its posts still waiting for the stored entry, by clientId: their
+   * store time. A refused post never comes back, so the map is emptied when it grows past a bound.
+   */
+  private final Map<String, Long> postedAt = new HashMap<>();
 
   /**
    * A new connection holds live entries back until the client's first resume (they are in its
@@ -87,11 +98,13 @@ final class SessionSocket extends SocketActor {
       TimerScheduler<Command> timers,
       Wire wire,
       WsSettings settings,
+      RoomMetrics metrics,
       String connectionId,
       String sessionId,
       String userId,
       ClusterSharding sharding) {
     super(context, timers, wire, settings, connectionId);
+    this.metrics = metrics;
     this.userId = userId;
     this.session = sharding.entityRefFor(SessionEntity.ENTITY_KEY, sessionId);
     this.notifications = context.messageAdapter(SessionEntity.Notification.class, Notified::new);
@@ -141,6 +154,7 @@ final class SessionSocket extends SocketActor {
   private void onChat(JsonNode frame) throws InFrame.BadFrame {
     String text = InFrame.text(frame, "text");
     String clientId = InFrame.text(frame, "clientId");
+    posting(clientId);
     session.tell(new SessionEntity.PostChat(userId, text, clientId, notifications));
   }
 
@@ -151,7 +165,9 @@ final class SessionSocket extends SocketActor {
     } catch (BoardOps.InvalidOp invalid) {
       throw new InFrame.BadFrame(Frames.BAD_OP, invalid.rejection().field() + ": " + invalid.rejection().detail());
     }
-    session.tell(new SessionEntity.PostBoardOp(userId, op, InFrame.optionalText(frame, "clientId"), notifications));
+    String clientId = InFrame.optionalText(frame, "clientId");
+    posting(clientId);
+    session.tell(new SessionEntity.PostBoardOp(userId, op, clientId, notifications));
   }
 
   private void onSignal(JsonNode frame) throws InFrame.BadFrame {
@@ -171,6 +187,16 @@ final class SessionSocket extends SocketActor {
       throw new InFrame.BadFrame(Frames.RATE_LIMITED, "more than " + settings.signalsPerSecond() + " signals per second: this one was dropped");
     }
     session.tell(new SessionEntity.RelaySignal(userId, kind, json, notifications));
+  }
+
+  private void posting(String clientId) {
+    if (clientId == null) {
+      return;
+    }
+    if (postedAt.size() >= settings.maxQueuedFrames()) {
+      postedAt.clear();
+    }
+    postedAt.put(clientId, System.nanoTime());
   }
 
   private void onResume(JsonNode frame) throws InFrame.BadFrame {
@@ -212,7 +238,7 @@ final class SessionSocket extends SocketActor {
     } else if (answer.error() != null) {
       emit(Frames.error(Frames.TIMEOUT, "not ended: the session did not answer in time; try again"));
     }
-    return this;
+    return Behaviors.same();
   }
 
   // --- what the session sends ---
@@ -234,7 +260,7 @@ final class SessionSocket extends SocketActor {
     } else if (n instanceof SessionEntity.Refused refused) {
       onRefused(refused);
     }
-    return this;
+    return Behaviors.same();
   }
 
   private void onStatus(SessionEntity.StatusChanged status) {
@@ -252,8 +278,12 @@ final class SessionSocket extends SocketActor {
 
   private void onPosted(SessionEntity.Posted posted) {
     RoomEntry entry = posted.entry();
+    Long readAt = entry.clientId() == null || !entry.from().equals(userId) ? null : postedAt.remove(entry.clientId());
+    if (readAt != null && !posted.again()) {
+      metrics.stored(entry.kind() == RoomEntry.Kind.CHAT ? "chat" : "wb", System.nanoTime() - readAt);
+    }
     if (posted.again()) {
-      emit(RoomDtos.entry(entry));
+      emit(ENTRY_FRAMES.of(entry));
       return;
     }
     if (holding) {
@@ -275,7 +305,7 @@ final class SessionSocket extends SocketActor {
       held.clear();
       entries.forEach(this::deliverLive);
     }
-    return this;
+    return Behaviors.same();
   }
 
   private void deliverLive(RoomEntry entry) {
@@ -287,7 +317,7 @@ final class SessionSocket extends SocketActor {
       return;
     }
     delivered = entry.seq();
-    emit(RoomDtos.entry(entry));
+    emit(ENTRY_FRAMES.of(entry));
   }
 
   private void onReplayPage(SessionEntity.ReplayPage page) {

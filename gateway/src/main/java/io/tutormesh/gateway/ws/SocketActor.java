@@ -30,6 +30,10 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * <p>Every heartbeat interval the actor pings the client; a client not heard from (no frame, no
  * pong) within the idle timeout is dropped. When the socket closes, for whatever reason, the
  * subclass's {@link #onClose} runs and the actor stops.
+ *
+ * <p>Handlers here and in the subclasses return {@code Behaviors.same()}, not {@code this}: under
+ * {@code withTimers}, Pekko wraps a returned behavior in a new timer interceptor (three objects)
+ * for every message, where {@code same()} keeps the one it has.
  */
 abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
 
@@ -74,7 +78,7 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
   protected final WsSettings settings;
   private final Wire wire;
   private final TimerScheduler<Command> timers;
-  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
   private final Map<String, FrameHandler> handlers = new HashMap<>();
   private boolean writing;
   private boolean accepting = true;
@@ -129,7 +133,7 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
 
   // --- outbound ---
 
-  /** Queues a frame (a record serialized with the wire's JSON mapper). */
+  /** Queues a frame: a record serialized with the wire's JSON mapper, or one {@link Frames.Encoded} already. */
   protected final void send(Object frame) {
     if (!accepting) {
       return;
@@ -153,7 +157,7 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
     if (writing) {
       return;
     }
-    String next = queue.poll();
+    byte[] next = queue.poll();
     if (next == null && closeWhenDrained == null && accepting) {
       Object conflated = nextConflated();
       next = conflated == null ? null : Frames.encode(conflated);
@@ -167,7 +171,7 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
     }
   }
 
-  private void write(String text) {
+  private void write(byte[] text) {
     writing = true;
     ActorRef<Command> self = getContext().getSelf();
     wire.send(text, () -> self.tell(Internal.SENT), error -> self.tell(new SendFailed(error)));
@@ -189,7 +193,7 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
   private Behavior<Command> onCloseOverdue() {
     getContext().getLog().info("WebSocket {} disconnected: the close did not complete", connectionId);
     wire.disconnect();
-    return this;
+    return Behaviors.same();
   }
 
   /** Sends what is queued (not conflated frames), then closes. */
@@ -209,7 +213,7 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
   private Behavior<Command> onSent() {
     writing = false;
     pump();
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onSendFailed(SendFailed failed) {
@@ -218,7 +222,7 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
     accepting = false;
     queue.clear();
     wire.disconnect();
-    return this;
+    return Behaviors.same();
   }
 
   // --- inbound ---
@@ -226,7 +230,7 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
   private Behavior<Command> onInbound(Inbound inbound) {
     lastHeardNanos = System.nanoTime();
     if (!accepting) {
-      return this;
+      return Behaviors.same();
     }
     try {
       JsonNode frame = InFrame.parse(inbound.text());
@@ -239,25 +243,25 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
     } catch (InFrame.BadFrame bad) {
       sendError(bad.code(), bad.getMessage());
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onRateLimited() {
     lastHeardNanos = System.nanoTime();
     sendError(Frames.RATE_LIMITED,
         "more than " + settings.burst() + " frames at once or " + settings.framesPerSecond() + " per second: frames are dropped until the rate falls");
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onBinary() {
     lastHeardNanos = System.nanoTime();
     sendError(Frames.BAD_JSON, "binary frames are not supported: send JSON text frames");
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onPong() {
     lastHeardNanos = System.nanoTime();
-    return this;
+    return Behaviors.same();
   }
 
   // --- liveness and the end ---
@@ -269,13 +273,13 @@ abstract class SocketActor extends AbstractBehavior<SocketActor.Command> {
       accepting = false;
       queue.clear();
       wire.disconnect();
-      return this;
+      return Behaviors.same();
     }
     wire.ping();
     if (accepting) {
       onHeartbeat();
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onClosed(Closed closed) {

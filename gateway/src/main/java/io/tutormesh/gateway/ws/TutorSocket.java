@@ -109,7 +109,7 @@ final class TutorSocket extends SocketActor {
         sendError(reply.error() instanceof TimeoutException ? Frames.TIMEOUT : Frames.SERVER_ERROR, "could not connect: " + rejection.detail());
         closeAfterQueued(StatusCode.TRY_AGAIN_LATER, "try again later");
       }
-      return this;
+      return Behaviors.same();
     }
     connected = true;
     TutorEntity.PresenceState state = reply.state();
@@ -117,7 +117,7 @@ final class TutorSocket extends SocketActor {
       // Connected but not taking offers: say why.
       send(Frames.tutorStatus(state.presence().name(), whyNotOnline(state)));
     }
-    return this;
+    return Behaviors.same();
   }
 
   private static String whyNotOnline(TutorEntity.PresenceState state) {
@@ -195,7 +195,7 @@ final class TutorSocket extends SocketActor {
     } else {
       available = reply.available();
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onAccepted(Accepted reply) {
@@ -205,7 +205,7 @@ final class TutorSocket extends SocketActor {
       offers.remove(reply.offerId());
       send(Frames.matched(reply.session().sessionId()));
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onDeclined(Declined reply) {
@@ -214,7 +214,7 @@ final class TutorSocket extends SocketActor {
     } else {
       offers.remove(reply.offerId());
     }
-    return this;
+    return Behaviors.same();
   }
 
   /** The session refused (stale, expired, taken): the offer is gone. A timeout leaves it to retry. */
@@ -242,7 +242,7 @@ final class TutorSocket extends SocketActor {
       connected = false;
       closeAfterQueued(Frames.CLOSE_REPLACED, "replaced by a newer connection");
     }
-    return this;
+    return Behaviors.same();
   }
 
   private void remember(Offer offer) {

@@ -8,8 +8,11 @@ import java.util.function.Consumer;
  */
 interface Wire {
 
-  /** Writes one text frame; exactly one of the callbacks runs when the write ends. */
-  void send(String text, Runnable onSent, Consumer<Throwable> onFailed);
+  /**
+   * Writes one text frame, given as its UTF-8 bytes; exactly one of the callbacks runs when the
+   * write ends. The bytes are not changed, so one frame's bytes may go to several sockets.
+   */
+  void send(byte[] text, Runnable onSent, Consumer<Throwable> onFailed);
 
   /** Sends a WebSocket ping; the client's pong shows it is alive. */
   void ping();

@@ -24,6 +24,7 @@ public final class WsEndpoints {
   private final Catalog catalog;
   private final AvailabilitySource availability;
   private final Duration resyncInterval;
+  private final RoomMetrics roomMetrics;
 
   private WsEndpoints(ApiContext context) {
     this.context = context;
@@ -31,6 +32,7 @@ public final class WsEndpoints {
     this.catalog = Catalog.fromConfig(context.system().settings().config());
     this.availability = AvailabilitySource.of(context.system(), context.sharding());
     this.resyncInterval = context.system().settings().config().getDuration("tutormesh.availability.resync-interval");
+    this.roomMetrics = new RoomMetrics(context.metrics().registry());
   }
 
   public static void mount(ServerWebSocketContainer container, ApiContext context) {
@@ -46,7 +48,7 @@ public final class WsEndpoints {
   }
 
   private Upgrades.Opener session(String sessionId, Principal principal) {
-    return (connectionId, wire) -> SessionSocket.create(sessionId, principal.userId(), context.sharding(), settings, connectionId, wire);
+    return (connectionId, wire) -> SessionSocket.create(sessionId, principal.userId(), context.sharding(), settings, roomMetrics, connectionId, wire);
   }
 
   private Upgrades.Opener availability(Principal principal) {

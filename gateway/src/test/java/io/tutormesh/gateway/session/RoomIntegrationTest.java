@@ -2,6 +2,7 @@ package io.tutormesh.gateway.session;
 
 import static io.tutormesh.gateway.session.Fixtures.assertBadField;
 import static io.tutormesh.gateway.session.Fixtures.assertProblem;
+import static io.tutormesh.gateway.session.Fixtures.sample;
 import static io.tutormesh.gateway.session.Fixtures.unique;
 import static io.tutormesh.gateway.session.Rooms.ENTRY;
 import static io.tutormesh.gateway.session.Rooms.assertError;
@@ -60,14 +61,18 @@ class RoomIntegrationTest {
     assertThat(student.await("presence").toString()).contains(room.tutorId(), "joined");
     assertThat(tutor.await("presence").toString()).contains(room.studentId(), "joined");
 
-    student.send(chat("hello", "c1"));
+    // Not only ASCII: frames go out as the UTF-8 bytes encoded once for both sockets.
+    String hello = "bonjour, \u00e7a va ? 5 \u20ac \ud83d\ude42";
+    student.send(chat(hello, "c1"));
     JsonNode ack = student.await("chat");
     assertThat(ack.get("seq").asLong()).isEqualTo(1);
     assertThat(ack.get("from").asText()).isEqualTo(room.studentId());
-    assertThat(ack.get("text").asText()).isEqualTo("hello");
+    assertThat(ack.get("text").asText()).isEqualTo(hello);
     assertThat(ack.get("clientId").asText()).isEqualTo("c1");
     assertThat(Instant.parse(ack.get("at").asText())).isBeforeOrEqualTo(Instant.now());
-    assertThat(tutor.await("chat").get("seq").asLong()).isEqualTo(1);
+    JsonNode atTutor = tutor.await("chat");
+    assertThat(atTutor.get("seq").asLong()).isEqualTo(1);
+    assertThat(atTutor.get("text").asText()).isEqualTo(hello);
 
     tutor.send(stroke("s1", 10));
     JsonNode op = tutor.await("wb");
@@ -77,7 +82,7 @@ class RoomIntegrationTest {
     assertThat(student.await("wb").get("seq").asLong()).isEqualTo(2);
 
     // A resend of c1 gets the first frame back and stores nothing; contact details are masked.
-    student.send(chat("hello", "c1"));
+    student.send(chat(hello, "c1"));
     assertThat(student.await("chat").get("seq").asLong()).isEqualTo(1);
     student.send(chat("write to ada@example.com or call +33 6 12 34 56 78, 2+2=4", "c2"));
     JsonNode masked = student.await("chat");
@@ -93,6 +98,12 @@ class RoomIntegrationTest {
     assertThat(tail.get("events")).hasSize(1);
     assertThat(tail.get("events").get(0).get("seq").asLong()).isEqualTo(2);
     assertThat(tail.get("nextAfterSeq").asLong()).isEqualTo(2);
+
+    // The node timed each chat message from its socket to the stored entry (not the resend: not
+    // stored again); an op is timed only with a clientId, and this one had none.
+    String metrics = api.get("/metrics", null).body();
+    assertThat(sample(metrics, "tutormesh_room_store_time_seconds_count{kind=\"chat\"}")).isGreaterThanOrEqualTo(2.0);
+    assertThat(sample(metrics, "tutormesh_room_store_time_seconds_count{kind=\"wb\"}")).isGreaterThanOrEqualTo(0.0);
     close(room, sockets);
   }
 

@@ -1,5 +1,6 @@
 package io.tutormesh.gateway.ws;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,8 +25,8 @@ final class FakeWire implements Wire {
   final CompletableFuture<Void> disconnected = new CompletableFuture<>();
 
   @Override
-  public void send(String text, Runnable onSent, Consumer<Throwable> onFailed) {
-    writes.add(new Write(text, onSent, onFailed));
+  public void send(byte[] text, Runnable onSent, Consumer<Throwable> onFailed) {
+    writes.add(new Write(new String(text, StandardCharsets.UTF_8), onSent, onFailed));
   }
 
   @Override
