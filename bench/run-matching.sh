@@ -10,6 +10,9 @@
 #   TM_BENCH_HTTP=18080 TM_BENCH_WS=18081 TM_BENCH_CLUSTER=25599   node ports
 #   TM_BENCH_NODE_HEAP=2g              node -Xmx
 #   TM_BENCH_NODE_OPTS=                extra node JVM options (e.g. -Djava.util.concurrent.ForkJoinPool.common.parallelism=2)
+#   TM_BENCH_NODE_GC=-XX:MaxTenuringThreshold=1   the node's collector options (empty: G1's own)
+#   TUTORMESH_CASSANDRA_JVM_OPTIONS=-XX:+UseZGC TUTORMESH_CASSANDRA_HEAP=1g   the embedded
+#                                      Cassandra's (empty options: G1, as the node's default)
 #   TM_BENCH_HEAP=1g                   bench -Xmx
 #   TM_BENCH_OPTS=                     extra bench JVM options (e.g. a JFR recording)
 set -euo pipefail

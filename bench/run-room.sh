@@ -15,6 +15,9 @@
 #                                      100,000 ops over one socket as fast as they are acknowledged
 #   TM_BENCH_NODE_OPTS=                extra node JVM options (system properties override the
 #                                      node's HOCON: ConfigFactory.load)
+#   TM_BENCH_NODE_GC=-XX:MaxTenuringThreshold=1   the node's collector options (empty: G1's own)
+#   TUTORMESH_CASSANDRA_JVM_OPTIONS=-XX:+UseZGC TUTORMESH_CASSANDRA_HEAP=1g   the embedded
+#                                      Cassandra's (empty options: G1, as the node's default)
 #   TM_BENCH_HEAP=1g                   bench -Xmx
 #   TM_BENCH_OPTS=                     extra bench JVM options (e.g. a JFR recording)
 set -euo pipefail
