@@ -28,7 +28,8 @@ final class JettyWire implements Wire {
 
   @Override
   public void send(byte[] text, Runnable onSent, Consumer<Throwable> onFailed) {
-    core.sendFrame(new Frame(OpCode.TEXT, true, ByteBuffer.wrap(text)), org.eclipse.jetty.util.Callback.from(onSent, onFailed), false);
+    Frame frame = new Frame(OpCode.TEXT, true, ByteBuffer.wrap(text));
+    core.sendFrame(frame, org.eclipse.jetty.util.Callback.from(onSent, onFailed), false);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.tutormesh.gateway.ws;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.tutormesh.engine.room.RoomEntry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -25,9 +26,9 @@ final class RoomMetrics {
     this.board = timer(registry, "wb");
   }
 
-  /** A post of this kind ({@code chat} or {@code wb}) read {@code nanos} ago came back stored. */
-  void stored(String kind, long nanos) {
-    (kind.equals("chat") ? chat : board).record(nanos, TimeUnit.NANOSECONDS);
+  /** A post read {@code nanos} ago came back stored as an entry of this kind. */
+  void stored(RoomEntry.Kind kind, long nanos) {
+    (kind == RoomEntry.Kind.CHAT ? chat : board).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   private static Timer timer(MeterRegistry registry, String kind) {

@@ -154,7 +154,7 @@ final class SessionSocket extends SocketActor {
   private void onChat(JsonNode frame) throws InFrame.BadFrame {
     String text = InFrame.text(frame, "text");
     String clientId = InFrame.text(frame, "clientId");
-    posting(clientId);
+    timePost(clientId);
     session.tell(new SessionEntity.PostChat(userId, text, clientId, notifications));
   }
 
@@ -166,7 +166,7 @@ final class SessionSocket extends SocketActor {
       throw new InFrame.BadFrame(Frames.BAD_OP, invalid.rejection().field() + ": " + invalid.rejection().detail());
     }
     String clientId = InFrame.optionalText(frame, "clientId");
-    posting(clientId);
+    timePost(clientId);
     session.tell(new SessionEntity.PostBoardOp(userId, op, clientId, notifications));
   }
 
@@ -189,7 +189,8 @@ final class SessionSocket extends SocketActor {
     session.tell(new SessionEntity.RelaySignal(userId, kind, json, notifications));
   }
 
-  private void posting(String clientId) {
+  /** Notes when a post with this clientId was read, for its store time. */
+  private void timePost(String clientId) {
     if (clientId == null) {
       return;
     }
@@ -280,7 +281,7 @@ final class SessionSocket extends SocketActor {
     RoomEntry entry = posted.entry();
     Long readAt = entry.clientId() == null || !entry.from().equals(userId) ? null : postedAt.remove(entry.clientId());
     if (readAt != null && !posted.again()) {
-      metrics.stored(entry.kind() == RoomEntry.Kind.CHAT ? "chat" : "wb", System.nanoTime() - readAt);
+      metrics.stored(entry.kind(), System.nanoTime() - readAt);
     }
     if (posted.again()) {
       emit(ENTRY_FRAMES.of(entry));
