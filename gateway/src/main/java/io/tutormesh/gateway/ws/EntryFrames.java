@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * session sends one stored entry, the same object, to each of its sockets, and each would otherwise
  * encode it again: half the room's outbound encoding in a two-person lesson.
  *
- * <p>A small table keyed by the entry's identity, shared by the socket actors of the node (each
+ * <p>A small table keyed by the entry's identity, shared by the socket actors of the JVM (each
  * slot is read and replaced atomically). A slot taken by another entry is a miss, and the entry is
  * encoded again: never a wrong frame, at worst the work this saves.
  */

@@ -44,7 +44,10 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 final class SessionSocket extends SocketActor {
 
   private static final Set<String> SIGNAL_KINDS = Set.of("offer", "answer", "ice");
-  /** One node's memo of live entries' frames: both sockets of a room get the same entry. */
+  /**
+   * The live entries' frames, encoded once: both sockets of a room get the same entry object. One
+   * per JVM, so nodes sharing a test JVM share it too, harmlessly: it is keyed by identity.
+   */
   private static final EntryFrames ENTRY_FRAMES = new EntryFrames();
   private static final Set<SessionEntity.Status> TERMINAL =
       Set.of(SessionEntity.Status.COMPLETED, SessionEntity.Status.CANCELLED, SessionEntity.Status.NO_TUTOR);
