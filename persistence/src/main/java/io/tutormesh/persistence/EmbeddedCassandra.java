@@ -71,6 +71,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
   private static final Path JAVA_17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
   private static final Duration POLL = Duration.ofMillis(200);
   private static final int LOG_TAIL_LINES = 40;
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   /**
    * How to run the server.
@@ -499,6 +500,16 @@ public final class EmbeddedCassandra implements AutoCloseable {
         "      class_name: TrieMemtable",
         "    default:",
         "      inherits: trie",
+        // The request pools sized to the machine (Cassandra's defaults, 32 writers, 32 readers and
+        // up to 128 request threads, are for servers with cores of their own). A request holds its
+        // thread until its mutation or read is done, so the pool bounds how many run at once; the
+        // rest wait in the server's queue. On the 2-core bench machine, where the server shares two
+        // cores with the node, the defaults ran 80 worker threads and a room message's write took
+        // longer at the 99th percentile than everything else on its path (bench/RESULTS.md, S11).
+        "concurrent_writes: " + requestThreads(CORES),
+        "concurrent_reads: " + requestThreads(CORES),
+        "concurrent_counter_writes: " + requestThreads(CORES),
+        "native_transport_max_threads: " + requestThreads(CORES),
         "");
     Path file = home.resolve("conf").resolve("cassandra.yaml");
     Files.createDirectories(file.getParent());
@@ -624,6 +635,15 @@ public final class EmbeddedCassandra implements AutoCloseable {
         .collect(Collectors.joining(java.io.File.pathSeparator)));
     command.add(MAIN_CLASS);
     return command;
+  }
+
+  /**
+   * Threads for each of the server's request pools (writes, reads, CQL requests) on a machine with
+   * this many cores: two per core, at least four, at most Cassandra's own default for writes and
+   * reads (32). The embedded server shares its cores with the node.
+   */
+  static int requestThreads(int cores) {
+    return Math.min(32, Math.max(4, 2 * cores));
   }
 
   /** Whether a JVM option picks the garbage collector ({@code -XX:+UseZGC}...): G1 is the default otherwise. */

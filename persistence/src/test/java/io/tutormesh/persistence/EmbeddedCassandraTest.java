@@ -63,6 +63,23 @@ class EmbeddedCassandraTest {
   }
 
   @Test
+  void sizesItsRequestPoolsToTheMachine() {
+    String threads = String.valueOf(EmbeddedCassandra.requestThreads(Runtime.getRuntime().availableProcessors()));
+
+    assertThat(setting("concurrent_writes")).isEqualTo(threads);
+    assertThat(setting("concurrent_reads")).isEqualTo(threads);
+    assertThat(setting("native_transport_max_threads")).isEqualTo(threads);
+  }
+
+  @Test
+  void twoRequestThreadsPerCoreWithinCassandrasOwnBounds() {
+    assertThat(EmbeddedCassandra.requestThreads(1)).isEqualTo(4);
+    assertThat(EmbeddedCassandra.requestThreads(2)).isEqualTo(4);
+    assertThat(EmbeddedCassandra.requestThreads(8)).isEqualTo(16);
+    assertThat(EmbeddedCassandra.requestThreads(64)).isEqualTo(32);
+  }
+
+  @Test
   void g1UnlessTheJvmOptionsPickAnotherCollector() {
     assertThat(EmbeddedCassandra.choosesCollector("-XX:+UseZGC")).isTrue();
     assertThat(EmbeddedCassandra.choosesCollector("-XX:+UseShenandoahGC")).isTrue();
