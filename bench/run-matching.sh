@@ -8,7 +8,7 @@
 # Run from the project root after `mvn -B -q -DskipTests package`. Environment (defaults):
 #   TM_BENCH_DATA=/tmp/tm-bench-data   node data folder (wiped first unless TM_BENCH_KEEP_DATA=1)
 #   TM_BENCH_HTTP=18080 TM_BENCH_WS=18081 TM_BENCH_CLUSTER=25599   node ports
-#   TM_BENCH_NODE_HEAP=2g              node -Xmx
+#   TM_BENCH_NODE_HEAP=2g              node -Xms and -Xmx (fixed)
 #   TM_BENCH_NODE_OPTS=                extra node JVM options (e.g. -Djava.util.concurrent.ForkJoinPool.common.parallelism=2)
 #   TM_BENCH_NODE_GC=-XX:MaxTenuringThreshold=1   the node's collector options (empty: G1's own)
 #   TUTORMESH_CASSANDRA_JVM_OPTIONS=-XX:+UseZGC TUTORMESH_CASSANDRA_HEAP=1g   the embedded

@@ -9,7 +9,7 @@
 #   TM_ROOM_DATA=/tmp/tm-room-data     node data folder (wiped first unless TM_BENCH_KEEP_DATA=1)
 #   TM_ROOM_HTTP=19080 TM_ROOM_WS=19081 TM_ROOM_CLUSTER=26599   node ports (run-matching.sh uses
 #                                      18080/18081/25599, so both can run on one machine)
-#   TM_BENCH_NODE_HEAP=2g              node -Xmx
+#   TM_BENCH_NODE_HEAP=2g              node -Xms and -Xmx (fixed)
 #   TM_ROOM_RATE_LIMIT=100000          the node's inbound frames per second and burst per socket
 #                                      (tutormesh.ws.rate.*, default 20/40): the board part writes
 #                                      100,000 ops over one socket as fast as they are acknowledged
