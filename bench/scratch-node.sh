@@ -28,8 +28,8 @@ SECRET_FILE="$DATA/jwt-secret"
 : > "$DATA/node.log"
 
 # The node's heap is fixed (-Xms = -Xmx), as deploy/k8s/README.md recommends ("The node's JVM"):
-# grown on demand, it stayed a few hundred MiB, G1 kept the young generation small and started
-# old-generation cycles, and a run's measured minute held up to 39 pauses instead of 4 (S11).
+# grown on demand, it stayed a few hundred MiB, G1 kept the young generation small in it, and a
+# run's measured minute held 4-39 pauses; at its full size from the start, 4-5 (S11).
 # The collectors as deploy/k8s/README.md recommends them ("The node's JVM", "Cassandra's JVM"):
 # the node's G1 promotes what survives one young collection (TM_BENCH_NODE_GC), and the embedded
 # Cassandra, standing in for a cluster of its own while it shares these cores, runs ZGC in 1 GiB
