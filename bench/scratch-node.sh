@@ -27,24 +27,27 @@ SECRET_FILE="$DATA/jwt-secret"
 [ -f "$DATA/node.log" ] && mv "$DATA/node.log" "$DATA/node.log.$(date +%s)"
 : > "$DATA/node.log"
 
-# The node's heap is fixed (-Xms = -Xmx), as deploy/k8s/README.md recommends ("The node's JVM"):
-# grown on demand, it stayed a few hundred MiB, G1 kept the young generation small in it, and a
-# run's measured minute held 4-39 pauses; at its full size from the start, 4-5 (S11).
-# The collectors as deploy/k8s/README.md recommends them ("The node's JVM", "Cassandra's JVM"):
-# the node's G1 promotes what survives one young collection (TM_BENCH_NODE_GC), and the embedded
-# Cassandra, standing in for a cluster of its own while it shares these cores, runs ZGC in 1 GiB
-# (TUTORMESH_CASSANDRA_JVM_OPTIONS, TUTORMESH_CASSANDRA_HEAP). Set one empty for the JVM's default.
+# The JVMs as deploy/k8s/README.md recommends them ("The node's JVM", "Cassandra's JVM"):
+# - the node's heap fixed (-Xms = -Xmx): grown on demand, it stayed a few hundred MiB, G1 kept the
+#   young generation small in it, and a run's measured minute held 4-39 pauses; at its full size
+#   from the start, 4-5 (S11);
+# - the node's G1 promotes what survives one young collection (TM_BENCH_NODE_GC);
+# - the embedded Cassandra, standing in for a cluster of its own while it shares these cores, runs
+#   ZGC in 1 GiB (TUTORMESH_CASSANDRA_JVM_OPTIONS, TUTORMESH_CASSANDRA_HEAP).
+# Set one of the options empty for the JVM's default.
 NODE_GC=${TM_BENCH_NODE_GC--XX:MaxTenuringThreshold=1}
 CASSANDRA_OPTS=${TUTORMESH_CASSANDRA_JVM_OPTIONS--XX:+UseZGC}
 CASSANDRA_HEAP=${TUTORMESH_CASSANDRA_HEAP:-1g}
+# The node's JVM options, once: for the command that runs it and for the one the report shows.
+NODE_JVM="-Xms$NODE_HEAP -Xmx$NODE_HEAP $NODE_GC $NODE_OPTS"
 
-NODE_CMD="TUTORMESH_JWT_SECRET=<secret> TUTORMESH_DATA_DIR=$DATA TUTORMESH_HTTP_PORT=$HTTP TUTORMESH_WS_PORT=$WS TUTORMESH_CLUSTER_PORT=$CLUSTER TUTORMESH_CASSANDRA_HEAP=$CASSANDRA_HEAP TUTORMESH_CASSANDRA_JVM_OPTIONS='$CASSANDRA_OPTS' java -Xms$NODE_HEAP -Xmx$NODE_HEAP $NODE_GC $NODE_OPTS -jar gateway/target/tutormesh.jar (ulimit -n $(ulimit -n))"
+NODE_CMD="TUTORMESH_JWT_SECRET=<secret> TUTORMESH_DATA_DIR=$DATA TUTORMESH_HTTP_PORT=$HTTP TUTORMESH_WS_PORT=$WS TUTORMESH_CLUSTER_PORT=$CLUSTER TUTORMESH_CASSANDRA_HEAP=$CASSANDRA_HEAP TUTORMESH_CASSANDRA_JVM_OPTIONS='$CASSANDRA_OPTS' java $NODE_JVM -jar gateway/target/tutormesh.jar (ulimit -n $(ulimit -n))"
 echo "node: $NODE_CMD"
-# shellcheck disable=SC2086 # NODE_GC and NODE_OPTS are lists of options
+# shellcheck disable=SC2086 # NODE_JVM is a list of options
 TUTORMESH_JWT_SECRET="$(cat "$SECRET_FILE")" TUTORMESH_DATA_DIR="$DATA" TUTORMESH_HTTP_PORT="$HTTP" \
   TUTORMESH_WS_PORT="$WS" TUTORMESH_CLUSTER_PORT="$CLUSTER" \
   TUTORMESH_CASSANDRA_HEAP="$CASSANDRA_HEAP" TUTORMESH_CASSANDRA_JVM_OPTIONS="$CASSANDRA_OPTS" \
-  java "-Xms$NODE_HEAP" "-Xmx$NODE_HEAP" $NODE_GC $NODE_OPTS -jar gateway/target/tutormesh.jar > "$DATA/node.log" 2>&1 &
+  java $NODE_JVM -jar gateway/target/tutormesh.jar > "$DATA/node.log" 2>&1 &
 NODE_PID=$!
 echo "$NODE_PID" > "$DATA/node.pid"
 
